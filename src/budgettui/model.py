@@ -1,0 +1,231 @@
+"""The Budget: one Polars DataFrame per resource, built from one or more source documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from budgettui import narrative, schema, tables
+from budgettui.linking import link_performance
+from budgettui.performance import parse_performance
+from budgettui.segment import Segments, segment
+from budgettui.sources import SourceText, expand_sources, read_source
+from budgettui.tables import Context, Row, split_table
+
+_DEPARTMENT = re.compile(r"^部门名称[：:]\s*(.+)$")
+_YEAR = re.compile(r"(\d{4})\s*年度?")
+
+
+class Budget:
+    """All resources of the loaded documents; `budget["projects"]` is a polars.DataFrame."""
+
+    def __init__(self, frames: dict[str, pl.DataFrame]) -> None:
+        self._frames = frames
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        schema.resource(name)  # a clear KeyError for unknown names
+        return self._frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._frames
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.resources)
+
+    @property
+    def resources(self) -> list[str]:
+        """Resource names in schema order."""
+        return [r.name for r in schema.RESOURCES]
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
+        return f"Budget({counts})"
+
+
+@dataclass(slots=True)
+class _Document:
+    """Row dicts per resource for one document, before they become frames."""
+
+    rows: dict[str, list[Row]]
+
+
+def load(*sources: str | Path) -> Budget:
+    """Load files and folders (none: the bundled sample) into one Budget."""
+    paths = expand_sources(list(sources))
+    documents: list[_Document] = []
+    used: set[str] = set()
+    for path in paths:
+        doc_id = _unique_id(path.stem, used)
+        documents.append(parse_document(read_source(path), doc_id))
+    frames = {}
+    for resource in schema.RESOURCES:
+        rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
+        frames[resource.name] = resource.frame(rows)
+    return Budget(_link(frames))
+
+
+def _unique_id(stem: str, used: set[str]) -> str:
+    doc_id, n = stem, 1
+    while doc_id in used:
+        n += 1
+        doc_id = f"{stem}-{n}"
+    used.add(doc_id)
+    return doc_id
+
+
+def parse_document(source: SourceText, doc_id: str) -> _Document:
+    """Segment one document and run every parser over its sections."""
+    seg = segment(source.lines)
+    department = _department(seg)
+    ctx = Context(doc_id, department)
+    unit_rows = narrative.units_from_overview(seg.overview, doc_id)
+    ctx.unit_names = [u["name"] for u in unit_rows]
+    rows: dict[str, list[Row]] = {name: [] for name in schema.BY_NAME}
+
+    for no, section in sorted(seg.tables.items()):
+        table = split_table(section)
+        if no in tables.PARSERS:
+            name, parser = tables.PARSERS[no]
+            rows[name] = parser(ctx, table)
+            if no == 11:
+                ctx.unit_names += [r["unit"] for r in rows[name] if r["row_kind"] == "item"]
+        else:
+            kind = "current" if no == 12 else "carryover"
+            result = tables.parse_projects(ctx, table, kind)
+            rows["projects"] += result.projects
+            rows["project_subtotals"] += result.subtotals
+    _report_structure(ctx, seg)
+
+    rows["units"] = _units(doc_id, unit_rows, rows)
+    rows["subjects"] = _subjects(rows)
+    rows["narrative"] = narrative.parse_narrative(seg.overview, "概况", doc_id)
+    rows["narrative"] += narrative.parse_narrative(
+        seg.narrative, "情况说明", doc_id, start=len(rows["narrative"])
+    )
+    rows["glossary"] = narrative.parse_glossary(seg.glossary, doc_id)
+    performance = parse_performance(seg.performance, doc_id)
+    rows["performance_targets"] = performance.targets
+    rows["indicators"] = performance.indicators
+    rows["findings"] = ctx.findings + performance.findings
+    rows["documents"] = [_document_row(source, doc_id, seg, department)]
+    return _Document(rows)
+
+
+def _department(seg: Segments) -> str | None:
+    """The department named in the tables' 部门名称 line, else the cover's first line."""
+    for section in seg.tables.values():
+        for line in section.lines[:6]:
+            match = _DEPARTMENT.match(line.text.strip())
+            if match:
+                return match.group(1).strip()
+    first = next((line for line in seg.lines if not line.blank), None)
+    return first.text.strip() if first else None
+
+
+def _document_row(source: SourceText, doc_id: str, seg: Segments, department: str | None) -> Row:
+    years = [t.year for t in seg.tables.values()]
+    cover = [line.text.strip() for line in seg.lines[:12] if not line.blank]
+    title_line = next((t for t in cover if "预算" in t and _YEAR.search(t)), None)
+    if not years and title_line:
+        years = [int(_YEAR.search(title_line).group(1))]  # type: ignore[union-attr]
+    title = " ".join(t for t in (department, title_line) if t) or source.path.name
+    return {
+        "doc_id": doc_id,
+        "title": title,
+        "department": department,
+        "year": max(set(years), key=years.count) if years else None,
+        "source_path": str(source.path),
+        "sha256": source.sha256,
+        "encoding": source.encoding,
+        "line_count": len(source.lines),
+    }
+
+
+def _report_structure(ctx: Context, seg: Segments) -> None:
+    for no in tables.PARSERS.keys() | {12, 13}:
+        if no not in seg.tables:
+            ctx.finding("parse.missing_table", "error", f"table {no} was not found",
+                        None, None, f"表{no}")
+    for no, line in seg.duplicates:
+        ctx.finding("parse.duplicate_table", "warning",
+                    f"table {no} is printed again; the first copy is used", line, None, f"表{no}")
+
+
+def _units(doc_id: str, overview_units: list[Row], rows: dict[str, list[Row]]) -> list[Row]:
+    """Units from 机构设置, then any further unit named in tables 12/13 and 11; ids u01…"""
+    units: list[Row] = []
+    seen: dict[str, Row] = {}
+
+    def add(name: str, kind: str | None, line: int | None) -> None:
+        key = tables.unit_key(name)
+        if key not in seen:
+            seen[key] = {"doc_id": doc_id, "unit_id": f"u{len(units) + 1:02d}", "name": name,
+                         "kind": kind, "source_line": line}
+            units.append(seen[key])
+
+    for unit in overview_units:
+        add(unit["name"], unit["kind"], unit["source_line"])
+    for row in rows["project_subtotals"]:
+        if row["unit"]:
+            add(row["unit"], None, row["source_line"])
+    for row in rows["operating_costs"]:
+        if row["row_kind"] == "item":
+            add(row["unit"], None, row["source_line"])
+    for row in [*rows["projects"], *rows["project_subtotals"]]:
+        if row["unit"]:
+            row["unit_id"] = seen[tables.unit_key(row["unit"])]["unit_id"]
+    return units
+
+
+#: Tables keyed by functional (支出功能分类) codes; table 7's income codes are another scheme.
+_SUBJECT_SOURCES = (
+    "expenditure_by_subject",
+    "income_by_subject",
+    "general_budget_expenditure",
+    "fund_expenditure",
+    "state_capital",
+)
+
+
+def _subjects(rows: dict[str, list[Row]]) -> list[Row]:
+    """Every functional code the tables use (first occurrence wins), in code order."""
+    found: dict[str, Row] = {}
+    for resource in _SUBJECT_SOURCES:
+        for row in rows[resource]:
+            code = row["code"]
+            if not code or code in found or row.get("side") == "income":
+                continue
+            found[code] = {
+                "doc_id": row["doc_id"], "code": code, "name": row["name"],
+                "level": row["level"], "parent_code": row["parent_code"],
+                "source_line": row["source_line"],
+            }
+    codes = set(found)
+    for code, subject in found.items():
+        subject["is_leaf"] = not any(c != code and c.startswith(code) for c in codes)
+    return [found[c] for c in sorted(found)]
+
+
+def _link(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Link performance tables to projects, and their indicators through them."""
+    targets, findings = link_performance(frames["performance_targets"], frames["projects"])
+    frames["performance_targets"] = targets
+    ids = targets.select("doc_id", "perf_id", pl.col("project_id").alias("_pid"))
+    indicators = frames["indicators"].join(ids, on=["doc_id", "perf_id"], how="left")
+    frames["indicators"] = indicators.with_columns(
+        pl.coalesce("_pid", "project_id").alias("project_id")
+    ).drop("_pid")
+    if findings:
+        extra = schema.resource("findings").frame(findings)
+        frames["findings"] = pl.concat([frames["findings"], extra])
+    return frames
+
+
+def record_counts(budget: Budget) -> dict[str, Any]:
+    """Rows per resource (for `budgettui tables`)."""
+    return {name: budget[name].height for name in budget.resources}

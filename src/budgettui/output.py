@@ -1,0 +1,83 @@
+"""Writing one frame as text: an aligned table, CSV, TSV, JSON or NDJSON.
+
+Amounts are written exactly as the document prints them (`25552.62`); JSON carries them as
+strings so no reader turns them into floats. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+FORMATS = ("table", "csv", "tsv", "json", "ndjson")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with exact amounts as strings and dates in ISO form."""
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+
+
+def render(frame: pl.DataFrame, fmt: str, title: str | None = None) -> str:
+    """The frame as text in one of FORMATS."""
+    if fmt == "csv":
+        return frame.write_csv()
+    if fmt == "tsv":
+        return frame.write_csv(separator="\t", quote_style="never")
+    if fmt == "json":
+        return json.dumps(records(frame), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "ndjson":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(frame))
+    if fmt == "table":
+        return _table(frame, title)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _table(frame: pl.DataFrame, title: str | None) -> str:
+    """An aligned text table (Rich), as wide as it needs to be so rows never wrap."""
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, box=None, pad_edge=False, header_style="bold")
+    numeric = {n for n, t in frame.schema.items() if t.is_numeric()}
+    widths = []
+    for name in frame.columns:
+        table.add_column(name, justify="right" if name in numeric else "left", no_wrap=True)
+    texts = [["" if v is None else str(_json_value(v)) for v in row] for row in frame.iter_rows()]
+    for index, name in enumerate(frame.columns):
+        widths.append(max([cell_len(name), *(cell_len(r[index]) for r in texts)]))
+    for row in texts:
+        table.add_row(*row)
+    buffer = io.StringIO()
+    width = max(sum(widths) + 2 * len(widths) + 2, cell_len(title or ""), 20)
+    Console(file=buffer, width=width, color_system=None, highlight=False).print(table)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text to `path` through a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,438 @@
+"""Every resource of a Budget: columns, types, Chinese and English titles, units, keys.
+
+This module is the single description of the data model: the parsers build their frames
+against it, `tables`/`show` list it, exports write their schemas from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+#: Money: exact decimal with two places, in the unit the table prints (万元 or 元).
+MONEY = pl.Decimal(18, 2)
+#: An indicator's target number (`≥42.5万元` → 42.5): exact, up to four places.
+NUMBER = pl.Decimal(24, 4)
+
+_DTYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "money": MONEY,
+    "number": NUMBER,
+    "date": pl.Date(),
+    "boolean": pl.Boolean(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: name, logical type, titles, unit, meaning."""
+
+    name: str
+    type: str
+    zh: str
+    en: str
+    unit: str | None = None
+    description: str = ""
+
+    @property
+    def dtype(self) -> pl.DataType:
+        return _DTYPES[self.type]
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One resource (a table of the data model)."""
+
+    name: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    table_no: int | None = None
+    description: str = ""
+    foreign_keys: tuple[ForeignKey, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        return {c.name: c.dtype for c in self.columns}
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    def frame(self, rows: list[dict[str, Any]]) -> pl.DataFrame:
+        """Build this resource's frame from row dicts (missing keys become null)."""
+        names = self.column_names
+        data = {name: [row.get(name) for row in rows] for name in names}
+        return pl.DataFrame(data, schema=self.polars_schema)
+
+
+def _c(name: str, type_: str, zh: str, en: str, unit: str | None = None, desc: str = "") -> Column:
+    return Column(name, type_, zh, en, unit, desc)
+
+
+# Columns shared by many resources.
+DOC_ID = _c("doc_id", "string", "文档标识", "document id", desc="Which source document the row is from")
+SEQ = _c("seq", "integer", "表内行序", "row number", desc="1-based order of the row in its table")
+SOURCE_LINE = _c(
+    "source_line", "integer", "原文行号", "source line", desc="1-based line number in the source"
+)
+CODE = _c("code", "string", "科目编码", "subject code", desc="Functional classification code; null on the total row")
+NAME = _c("name", "string", "科目名称", "subject name")
+LEVEL = _c("level", "integer", "级次", "level", desc="0 total row, 1 类, 2 款, 3 项")
+PARENT = _c("parent_code", "string", "上级科目编码", "parent code")
+ROW_KIND = _c("row_kind", "string", "行类型", "row kind", desc="total, subtotal, group or item")
+
+
+def _money(name: str, zh: str, en: str, unit: str = "万元") -> Column:
+    return _c(name, "money", zh, en, unit)
+
+
+TOTAL = _money("total", "合计", "total")
+BASIC = _money("basic", "基本支出", "basic expenditure")
+PROJECT = _money("project", "项目支出", "project expenditure")
+GENERAL = _money("general_budget", "一般公共预算", "general public budget")
+FUND = _money("fund_budget", "政府性基金预算", "government fund budget")
+STATE = _money("state_capital", "国有资本经营预算", "state capital operation budget")
+SPECIAL = _money("special_account", "财政专户管理资金", "special fiscal account funds")
+UNIT_FUNDS = _money("unit_funds", "单位资金", "unit's own funds")
+
+SUBJECT_COLUMNS = (DOC_ID, SEQ, CODE, NAME, LEVEL, PARENT)
+BY_FUND = (TOTAL, GENERAL, FUND, STATE)
+BASIC_PROJECT = (TOTAL, BASIC, PROJECT)
+
+
+def _fk_doc() -> ForeignKey:
+    return ForeignKey(("doc_id",), "documents", ("doc_id",))
+
+
+RESOURCES: tuple[Resource, ...] = (
+    Resource(
+        "documents", "文档", "documents",
+        (
+            DOC_ID,
+            _c("title", "string", "标题", "title"),
+            _c("department", "string", "部门", "department"),
+            _c("year", "integer", "预算年度", "budget year"),
+            _c("source_path", "string", "来源文件", "source path"),
+            _c("sha256", "string", "SHA-256", "SHA-256 of the source bytes"),
+            _c("encoding", "string", "编码", "text encoding"),
+            _c("line_count", "integer", "行数", "number of lines"),
+        ),
+        ("doc_id",),
+        description="One row per loaded source document.",
+    ),
+    Resource(
+        "units", "单位", "units",
+        (
+            DOC_ID,
+            _c("unit_id", "string", "单位标识", "unit id"),
+            _c("name", "string", "单位名称", "unit name"),
+            _c("kind", "string", "单位性质", "kind", desc="行政单位, 事业单位, or null when not stated"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "unit_id"),
+        description="The units the department consists of (机构设置, tables 11 and 12).",
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "subjects", "功能分类科目", "functional subjects",
+        (
+            DOC_ID,
+            _c("code", "string", "科目编码", "subject code"),
+            NAME,
+            _c("level", "integer", "级次", "level", desc="1 类, 2 款, 3 项"),
+            PARENT,
+            _c("is_leaf", "boolean", "末级", "leaf"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "code"),
+        description="Every functional classification code (支出功能分类) the tables use, with level and parent.",
+        foreign_keys=(_fk_doc(), ForeignKey(("doc_id", "parent_code"), "subjects", ("doc_id", "code"))),
+    ),
+    Resource(
+        "budget_summary", "预算收支总表", "budget summary",
+        (
+            DOC_ID, SEQ,
+            _c("side", "string", "收支", "side", desc="income or expenditure"),
+            _c("item", "string", "项目", "item"),
+            ROW_KIND,
+            _money("amount", "金额", "amount"),
+            _money("current_year", "当年预算安排", "current-year budget"),
+            _money("carryover", "上年结转安排", "carried over from last year"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "side", "seq"),
+        table_no=1,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "income_by_subject", "预算收入总表", "income by subject",
+        (*SUBJECT_COLUMNS, TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS,
+         _money("carryover", "上年结转", "carried over from last year"), SOURCE_LINE),
+        ("doc_id", "seq"),
+        table_no=2,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "expenditure_by_subject", "预算支出总表", "expenditure by subject",
+        (*SUBJECT_COLUMNS, *BASIC_PROJECT, SOURCE_LINE),
+        ("doc_id", "seq"),
+        table_no=3,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "fiscal_summary", "财政拨款收支总表", "fiscal appropriation summary",
+        (
+            DOC_ID, SEQ,
+            _c("side", "string", "收支", "side", desc="income or expenditure"),
+            _c("group", "string", "分组", "group", desc="本年收入 or 上年结转 on the income side"),
+            _c("item", "string", "项目", "item"),
+            ROW_KIND,
+            *BY_FUND,
+            SOURCE_LINE,
+        ),
+        ("doc_id", "side", "seq"),
+        table_no=4,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "general_budget_expenditure", "一般公共预算支出预算表", "general budget expenditure",
+        (*SUBJECT_COLUMNS, *BASIC_PROJECT, SOURCE_LINE),
+        ("doc_id", "seq"),
+        table_no=5,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "basic_expenditure_by_economic", "一般公共预算基本支出分经济科目表",
+        "basic expenditure by economic classification",
+        (
+            DOC_ID, SEQ,
+            _c("dept_econ_name", "string", "部门预算支出经济科目", "departmental economic item"),
+            _c("gov_econ_name", "string", "政府预算支出经济科目", "government economic item"),
+            ROW_KIND,
+            _c("group", "string", "经济分类", "economic group", desc="The group row the item belongs to"),
+            TOTAL,
+            _money("personnel", "人员经费", "personnel costs"),
+            _money("public", "公用经费", "public (office) costs"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "seq"),
+        table_no=6,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "fund_income", "政府性基金预算收入表", "government fund income",
+        (*SUBJECT_COLUMNS, TOTAL, SOURCE_LINE),
+        ("doc_id", "seq"),
+        table_no=7,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "fund_expenditure", "政府性基金预算支出表", "government fund expenditure",
+        (*SUBJECT_COLUMNS, *BASIC_PROJECT, SOURCE_LINE),
+        ("doc_id", "seq"),
+        table_no=8,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "state_capital", "国有资本经营预算收支预算表", "state capital operation budget",
+        (
+            DOC_ID, SEQ,
+            _c("side", "string", "收支", "side", desc="income or expenditure"),
+            CODE, NAME, LEVEL, PARENT, *BASIC_PROJECT, SOURCE_LINE,
+        ),
+        ("doc_id", "side", "seq"),
+        table_no=9,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "three_public_costs", "财政拨款安排“三公”经费支出预算表", "three public costs",
+        (
+            DOC_ID, SEQ,
+            _c("item", "string", "项目", "item"),
+            _c("parent_item", "string", "上级项目", "parent item"),
+            ROW_KIND,
+            *BY_FUND,
+            SOURCE_LINE,
+        ),
+        ("doc_id", "seq"),
+        table_no=10,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "operating_costs", "财政拨款安排机关运行经费预算表", "operating costs",
+        (DOC_ID, SEQ, _c("unit", "string", "单位名称", "unit"), ROW_KIND, *BY_FUND, SOURCE_LINE),
+        ("doc_id", "seq"),
+        table_no=11,
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "projects", "项目支出预算表", "projects",
+        (
+            DOC_ID,
+            _c("project_id", "string", "项目标识", "project id"),
+            _c("kind", "string", "类型", "kind", desc="current (表12 本年预算) or carryover (表13 上年结转)"),
+            SEQ,
+            _c("unit_id", "string", "单位标识", "unit id"),
+            _c("unit", "string", "单位名称", "unit"),
+            _c("name", "string", "项目名称", "project name"),
+            TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS,
+            SOURCE_LINE,
+        ),
+        ("doc_id", "project_id"),
+        table_no=12,
+        description="Projects of table 12 (current) and table 13 (carried over).",
+        foreign_keys=(_fk_doc(), ForeignKey(("doc_id", "unit_id"), "units", ("doc_id", "unit_id"))),
+    ),
+    Resource(
+        "project_subtotals", "项目支出合计行", "project subtotals",
+        (
+            DOC_ID,
+            _c("kind", "string", "类型", "kind", desc="current or carryover"),
+            SEQ,
+            _c("level", "string", "层级", "level", desc="department (部门合计) or unit (单位小计)"),
+            _c("unit_id", "string", "单位标识", "unit id"),
+            _c("unit", "string", "单位名称", "unit"),
+            TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS,
+            SOURCE_LINE,
+        ),
+        ("doc_id", "kind", "seq"),
+        table_no=12,
+        description="The department total and unit subtotal rows of tables 12 and 13.",
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "performance_targets", "项目支出绩效目标表", "performance targets",
+        (
+            DOC_ID,
+            _c("perf_id", "string", "绩效表标识", "performance table id"),
+            _c("project_id", "string", "项目标识", "project id", desc="Null when no project matches"),
+            _c("name", "string", "项目名称", "project name", desc="As printed in the performance table"),
+            _c("dept_code", "string", "主管部门代码", "department code"),
+            _c("dept_name", "string", "主管部门", "department"),
+            _c("unit", "string", "实施单位", "implementing unit"),
+            _c("attribute", "string", "项目属性", "attribute"),
+            _c("period", "string", "项目期", "project period"),
+            _money("total_funds", "实施期资金总额", "implementation-period funds", "元"),
+            _money("total_central", "实施期中央财政资金", "implementation: central", "元"),
+            _money("total_provincial", "实施期省级财政资金", "implementation: provincial", "元"),
+            _money("total_local", "实施期市县（区）财政资金", "implementation: city/county", "元"),
+            _money("total_self", "实施期单位自筹", "implementation: self-raised", "元"),
+            _money("total_other", "实施期其他资金", "implementation: other", "元"),
+            _money("annual_funds", "年度资金总额", "annual funds", "元"),
+            _money("annual_central", "年度中央财政资金", "annual: central", "元"),
+            _money("annual_provincial", "年度省级财政资金", "annual: provincial", "元"),
+            _money("annual_local", "年度市县（区）财政资金", "annual: city/county", "元"),
+            _money("annual_self", "年度单位自筹", "annual: self-raised", "元"),
+            _money("annual_other", "年度其他资金", "annual: other", "元"),
+            _c("overview", "string", "项目概况", "overview"),
+            _c("basis", "string", "立项依据", "legal basis"),
+            _c("necessity", "string", "项目设立必要性", "necessity"),
+            _c("measures", "string", "保证项目实施的制度、措施", "safeguards"),
+            _c("plan", "string", "项目实施计划", "implementation plan"),
+            _c("goal_implementation", "string", "实施期总体目标", "overall goal (implementation)"),
+            _c("goal_annual", "string", "年度总体目标", "overall goal (annual)"),
+            _c("fill_date", "date", "填报日期", "fill date"),
+            _c("fill_time", "string", "填报时间", "fill timestamp as printed"),
+            SOURCE_LINE,
+            _c("last_line", "integer", "末行行号", "last source line"),
+            _c("match_score", "number", "匹配分", "match score", desc="0–100 name similarity"),
+        ),
+        ("doc_id", "perf_id"),
+        description="One row per 项目支出绩效目标表 (a table continued on the next page is one row).",
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "indicators", "绩效指标", "performance indicators",
+        (
+            DOC_ID,
+            _c("perf_id", "string", "绩效表标识", "performance table id"),
+            _c("project_id", "string", "项目标识", "project id"),
+            _c("period", "string", "目标期", "period", desc="implementation (实施期) or annual (年度)"),
+            SEQ,
+            _c("level1", "string", "一级指标", "level-1 indicator"),
+            _c("level2", "string", "二级指标", "level-2 indicator"),
+            _c("name", "string", "三级指标", "indicator"),
+            _c("value", "string", "指标值", "target as printed"),
+            _c("operator", "string", "运算符", "operator", desc="≥ ≤ > < = or null when qualitative"),
+            _c("number", "number", "目标数值", "target number"),
+            _c("value_unit", "string", "计量单位", "target unit"),
+            _c("flag", "string", "修复标记", "flag", desc="null, repaired or unplaced"),
+            _c("raw", "string", "原始单元格", "raw cells", desc="The source cells, TAB-separated"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "perf_id", "period", "seq"),
+        foreign_keys=(
+            _fk_doc(),
+            ForeignKey(("doc_id", "perf_id"), "performance_targets", ("doc_id", "perf_id")),
+        ),
+    ),
+    Resource(
+        "narrative", "情况说明", "narrative",
+        (
+            DOC_ID, SEQ,
+            _c("part", "string", "部分", "part", desc="概况 (part one) or 情况说明 (part three)"),
+            _c("section", "string", "章节", "section"),
+            _c("heading", "string", "小标题", "heading"),
+            _c("text", "string", "正文", "text"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "seq"),
+        description="Paragraphs of 第一部分 概况 and 第三部分 情况说明, with their section and heading.",
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "glossary", "名词解释", "glossary",
+        (DOC_ID, SEQ, _c("term", "string", "名词", "term"),
+         _c("definition", "string", "解释", "definition"), SOURCE_LINE),
+        ("doc_id", "seq"),
+        foreign_keys=(_fk_doc(),),
+    ),
+    Resource(
+        "findings", "核对结果", "findings",
+        (
+            DOC_ID,
+            _c("rule", "string", "规则", "rule"),
+            _c("severity", "string", "严重程度", "severity", desc="error, warning, rounding or info"),
+            _c("message", "string", "说明", "message"),
+            _c("resource", "string", "资源", "resource"),
+            _c("key", "string", "键", "key"),
+            _c("expected", "string", "应为", "expected"),
+            _c("actual", "string", "实为", "actual"),
+            SOURCE_LINE,
+        ),
+        (),
+        description="Damaged input and consistency findings, each pointing at its source line.",
+        foreign_keys=(_fk_doc(),),
+    ),
+)
+
+BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
+
+
+def resource(name: str) -> Resource:
+    """The resource called `name`; KeyError with the known names otherwise."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown resource {name!r}; known: {', '.join(BY_NAME)}") from None
+
+
+__all__ = ["BY_NAME", "MONEY", "NUMBER", "RESOURCES", "Column", "ForeignKey", "Resource", "resource"]

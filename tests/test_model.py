@@ -1,0 +1,101 @@
+"""The Python API, several documents, and documents that differ from the sample."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+import budgettui
+from budgettui import schema
+from conftest import SAMPLE
+
+
+def write(tmp_path, text: str, name: str = "doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_default_is_the_bundled_sample():
+    budget = budgettui.load()
+    assert budget.resources == [r.name for r in schema.RESOURCES]
+    assert isinstance(budget["projects"], pl.DataFrame)
+    assert budget["projects"].height == 64
+    with pytest.raises(KeyError, match="unknown resource"):
+        budget["nope"]
+
+
+def test_folder_loads_every_document_with_distinct_ids(tmp_path):
+    shutil.copy(SAMPLE, tmp_path / "a.txt")
+    shutil.copy(SAMPLE, tmp_path / "b.txt")
+    budget = budgettui.load(tmp_path)
+    assert budget["documents"]["doc_id"].to_list() == ["a", "b"]
+    assert budget["projects"].height == 128
+    keys = budget["projects"].select("doc_id", "project_id")
+    assert keys.n_unique() == keys.height
+
+
+def test_same_file_twice_gets_two_ids():
+    budget = budgettui.load(SAMPLE, SAMPLE)
+    assert budget["documents"]["doc_id"].to_list() == [SAMPLE.stem, f"{SAMPLE.stem}-2"]
+
+
+def test_another_year_parses_the_same(tmp_path, sample_text):
+    budget = budgettui.load(write(tmp_path, sample_text.replace("2026", "2031")))
+    assert budget["documents"]["year"].item() == 2031
+    assert budget["expenditure_by_subject"].height == 42
+    assert budget["projects"].height == 64
+
+
+def test_printed_zero_differs_from_empty(tmp_path, sample_text):
+    text = sample_text.replace("2080101\t行政运行\t235.74\t235.74\t", "2080101\t行政运行\t235.74\t235.74\t0.00")
+    frame = budgettui.load(write(tmp_path, text))["expenditure_by_subject"]
+    row = frame.filter(pl.col("code") == "2080101").row(0, named=True)
+    assert row["project"] == Decimal("0.00")
+    other = frame.filter(pl.col("code") == "2080505").row(0, named=True)
+    assert other["project"] is None
+
+
+def test_bad_amount_becomes_a_finding_and_keeps_the_text(tmp_path, sample_text):
+    text = sample_text.replace("2080109\t社会保险经办机构\t1621.98\t391.12", "2080109\t社会保险经办机构\t1621.98\t39l.12")
+    budget = budgettui.load(write(tmp_path, text))
+    row = budget["expenditure_by_subject"].filter(pl.col("code") == "2080109").row(0, named=True)
+    assert row["total"] == Decimal("1621.98") and row["basic"] is None
+    finding = budget["findings"].filter(pl.col("rule") == "parse.bad_amount").row(0, named=True)
+    assert (finding["source_line"], finding["actual"], finding["resource"], finding["key"]) == (
+        203, "39l.12", "expenditure_by_subject", "2080109")
+
+
+def test_wrapped_name_is_joined(tmp_path, sample_text):
+    text = sample_text.replace(
+        "2080111\t公共就业服务和职业技能鉴定机构\t420.40\t274.80\t145.60",
+        "2080111\t公共就业服务和职业技能\t420.40\t274.80\t145.60\n\t鉴定机构\t\t\t",
+    )
+    budget = budgettui.load(write(tmp_path, text))
+    row = budget["expenditure_by_subject"].filter(pl.col("code") == "2080111").row(0, named=True)
+    assert row["name"] == "公共就业服务和职业技能鉴定机构" and row["source_line"] == 204
+    assert budget["expenditure_by_subject"].height == 42
+    assert "parse.wrapped_row" in budget["findings"]["rule"].to_list()
+
+
+def test_missing_table_is_a_finding(tmp_path, sample_text):
+    lines = sample_text.split("\n")
+    kept = lines[:396] + lines[408:]  # drop table 8 (lines 397–408)
+    budget = budgettui.load(write(tmp_path, "\n".join(kept)))
+    assert budget["fund_expenditure"].height == 0
+    finding = budget["findings"].filter(pl.col("rule") == "parse.missing_table").row(0, named=True)
+    assert finding["key"] == "表8" and finding["severity"] == "error"
+    assert budget["fund_income"].height == 4  # its neighbour still parses
+
+
+def test_unit_rows_found_by_sum_when_not_named_elsewhere(tmp_path, sample_text):
+    # Without 机构设置 and table 11 the unit rows of table 12 are still recognised.
+    text = sample_text.replace("五个事业单位", "五家").replace("一个行政单位", "一家")
+    text = text.replace("部门合计\t39.10", "合计\t39.10")
+    budget = budgettui.load(write(tmp_path, text))
+    units = budget["project_subtotals"].filter(pl.col("level") == "unit")["unit"].to_list()
+    assert "高平市医疗保险服务中心" in units and "高平市技工学校" in units
+    assert budget["projects"].height == 64
