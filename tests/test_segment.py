@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import SAMPLE
+
 from budgettui.segment import segment, table_title
 from budgettui.sources import read_source, split_lines
-from conftest import SAMPLE
 
 
 def test_titles_any_year_and_not_labels():

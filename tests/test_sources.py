@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import SAMPLE
 
 from budgettui.sources import InputError, default_source, expand_sources, normalise, read_source
 from budgettui.values import AmountError, parse_amount
-from conftest import SAMPLE
 
 
 def test_normalise_spaces_and_fullwidth_numbers():

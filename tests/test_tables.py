@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-
-from budgettui import schema
 from conftest import dec
 from expected import PROJECTS, T2, T3, T5
+
+from budgettui import schema
 
 DOC = "000_6fa2890cbbd11825"
 

@@ -500,7 +500,7 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
         name = names[index]
         first_is_total = index == 0 and (
             unit_key(name) in (department, "合计", "部门合计")
-            and (len(lines) > 1 and is_unit[1] or unit_key(name) != department)
+            and ((len(lines) > 1 and is_unit[1]) or unit_key(name) != department)
         )
         if first_is_total or is_unit[index]:
             level = "department" if first_is_total else "unit"

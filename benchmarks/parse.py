@@ -1,0 +1,57 @@
+"""Parse the bundled sample N times; print the median time per document and peak memory.
+
+    python benchmarks/parse.py [N]        (default N = 50)
+
+Targets (issue 2): under 50 ms per document, under 150 MB peak.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+
+from budgettui.model import load, parse_document
+from budgettui.performance import parse_performance
+from budgettui.segment import segment
+from budgettui.sources import default_source, read_source
+
+
+def median_ms(func, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    path = default_source()
+    load(path)  # warm up imports and caches
+    source = read_source(path)
+    performance_lines = segment(source.lines).performance
+
+    print(f"document: {path.name} ({len(source.lines)} lines), {runs} runs")
+    print(f"read + decode + normalise   {median_ms(lambda: read_source(path), runs):8.2f} ms")
+    print(f"segment                     {median_ms(lambda: segment(source.lines), runs):8.2f} ms")
+    print(f"parse (all parsers)         "
+          f"{median_ms(lambda: parse_document(source, 'bench'), runs):8.2f} ms")
+    print(f"  of which performance      "
+          f"{median_ms(lambda: parse_performance(performance_lines, 'bench'), runs):8.2f} ms")
+    print(f"load() to frames, median    {median_ms(lambda: load(path), runs):8.2f} ms per document")
+
+    tracemalloc.start()
+    load(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak traced allocation during one load: {peak / 2**20:.1f} MB")
+    print(f"peak resident memory of this process:   {rss:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

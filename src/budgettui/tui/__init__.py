@@ -1,0 +1,1 @@
+"""The terminal browser (Textual). Imported only by the `browse` command."""
