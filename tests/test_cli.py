@@ -55,6 +55,15 @@ def test_show_tsv_and_table_formats():
     assert "“三公”经费" in table and "公务用车运行维护费" in table and "8.90" in table
 
 
+def test_tsv_escapes_tabs_inside_values():
+    lines = run("show", "indicators", "-f", "tsv").stdout.splitlines()
+    assert {line.count("\t") for line in lines} == {14}
+    first = dict(zip(lines[0].split("\t"), lines[1].split("\t"), strict=True))
+    cells = ["", "产出指标", "数量指标", "统筹地区实现即时结算数量", "≥80%", "数量指标", "统筹地区实现即时结算数量", "≥80%"]
+    assert first["raw"] == "\\t".join(cells)
+    assert (first["name"], first["value"], first["source_line"]) == ("统筹地区实现即时结算数量", "≥80%", "643")
+
+
 def test_show_to_a_file(tmp_path):
     target = tmp_path / "out" / "t10.csv"
     result = run("show", "three_public_costs", "-f", "csv", "-o", str(target))

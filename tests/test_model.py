@@ -100,3 +100,27 @@ def test_unit_rows_found_by_sum_when_not_named_elsewhere(tmp_path, sample_text):
     units = budget["project_subtotals"].filter(pl.col("level") == "unit")["unit"].to_list()
     assert "高平市医疗保险服务中心" in units and "高平市技工学校" in units
     assert budget["projects"].height == 64
+
+
+def test_performance_tables_are_linked_in_the_budget(budget):
+    targets = budget["performance_targets"]
+    assert targets.height == 55 and targets["project_id"].null_count() == 0
+    projects = budget["projects"]
+    info = projects.filter(pl.col("name") == "信息化经费").row(0, named=True)
+    table = targets.filter(pl.col("project_id") == info["project_id"]).row(0, named=True)
+    assert (table["perf_id"], table["annual_funds"], table["source_line"]) == (
+        "perf-016", Decimal("304200.00"), 1136)
+    annual = budget["indicators"].filter(
+        (pl.col("project_id") == info["project_id"]) & (pl.col("period") == "annual"))
+    assert annual.select("level2", "name", "value").rows() == [
+        ("数量指标", "医疗保险网络使用条数", "401条"),
+        ("质量指标", "支付足额率", "100%"),
+        ("时效指标", "医疗保险网络使用费支付时间", "当年9月前"),
+        ("成本指标", "该项目总金额", "30.42万元"),
+        ("社会效益指标", "提高城乡居民医保信息化管理水平和工作效率", "提高"),
+        ("服务对象满意度指标", "相关人员满意度", "≥90%"),
+    ]
+    assert budget["indicators"]["project_id"].null_count() == 0
+    without = budget["findings"].filter(pl.col("rule") == "link.project_without_table")
+    assert without["key"].to_list() == ["p001", "p019", "p027", "c001", "c002", "c003", "c004",
+                                        "c005", "c006"]

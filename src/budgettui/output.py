@@ -38,7 +38,7 @@ def render(frame: pl.DataFrame, fmt: str, title: str | None = None) -> str:
     if fmt == "csv":
         return frame.write_csv()
     if fmt == "tsv":
-        return frame.write_csv(separator="\t", quote_style="never")
+        return _tsv(frame)
     if fmt == "json":
         return json.dumps(records(frame), ensure_ascii=False, indent=1) + "\n"
     if fmt == "ndjson":
@@ -46,6 +46,17 @@ def render(frame: pl.DataFrame, fmt: str, title: str | None = None) -> str:
     if fmt == "table":
         return _table(frame, title)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+_TSV_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _tsv(frame: pl.DataFrame) -> str:
+    """Tab-separated values; a TAB, newline or backslash inside a value is escaped (`\\t`)."""
+    escaped = pl.col(pl.String)
+    for char, escape in _TSV_ESCAPES:
+        escaped = escaped.str.replace_all(char, escape, literal=True)
+    return frame.with_columns(escaped).write_csv(separator="\t", quote_style="never")
 
 
 def _table(frame: pl.DataFrame, title: str | None) -> str:

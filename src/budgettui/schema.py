@@ -353,6 +353,7 @@ RESOURCES: tuple[Resource, ...] = (
             _c("fill_time", "string", "填报时间", "fill timestamp as printed"),
             SOURCE_LINE,
             _c("last_line", "integer", "末行行号", "last source line"),
+            _c("pages", "integer", "页数", "pages", desc="Printed pages merged into this table (continuations)"),
             _c("match_score", "number", "匹配分", "match score", desc="0–100 name similarity"),
         ),
         ("doc_id", "perf_id"),

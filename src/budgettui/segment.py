@@ -90,7 +90,7 @@ def table_title(text: str) -> tuple[int, int] | None:
 
 def part_heading(line: Line) -> int | None:
     """1–4 for the heading line of 第一部分 … 第四部分 (not its table-of-contents entry)."""
-    if is_toc(line):
+    if "部分" not in line.text or is_toc(line):
         return None
     text = single_text(line)
     match = _PART.match(text or "")

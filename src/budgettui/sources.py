@@ -12,18 +12,19 @@ from pathlib import Path
 DOCUMENT_SUFFIXES = (".txt",)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_SPACES = str.maketrans(
-    {
-        "\u00a0": " ",  # no-break space
-        "\u3000": " ",  # ideographic (full-width) space
-        "\u2002": " ",
-        "\u2003": " ",
-        "\u2009": " ",
-        "\u200b": "",  # zero-width space
-        "\ufeff": "",  # stray BOM inside the text
-    }
-)
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: Odd spaces become a plain space, zero-width ones and stray BOMs go, full-width digits
+#: become ASCII; none of them is a newline, so line numbers never move.
+_REPLACE = {
+    "\u00a0": " ",  # no-break space
+    "\u3000": " ",  # ideographic (full-width) space
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2009": " ",
+    "\u200b": "",  # zero-width space
+    "\ufeff": "",  # stray BOM inside the text
+    **{chr(0xFF10 + d): str(d) for d in range(10)},  # ０…９
+}
+_ODD = re.compile("[" + "".join(_REPLACE) + "]")
 # A full-width comma or full stop between two digits belongs to the number.
 _NUMBER_PUNCT = re.compile(r"(?<=\d)([，．])(?=\d)")
 
@@ -44,11 +45,14 @@ class Line:
 
     no: int
     text: str
+    _cells: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def cells(self) -> list[str]:
-        """The TAB-separated cells, each stripped of surrounding spaces."""
-        return [cell.strip() for cell in self.text.split("\t")]
+        """The TAB-separated cells, each stripped of surrounding spaces (split once)."""
+        if self._cells is None:
+            object.__setattr__(self, "_cells", tuple(c.strip() for c in self.text.split("\t")))
+        return list(self._cells)  # type: ignore[arg-type]
 
     @property
     def blank(self) -> bool:
@@ -66,11 +70,10 @@ class SourceText:
 
 
 def normalise(text: str) -> str:
-    """Normalise one line: odd spaces, full-width digits, and punctuation inside numbers."""
-    text = text.translate(_SPACES).translate(_FULLWIDTH_DIGITS)
-    if "，" in text or "．" in text:
-        text = _NUMBER_PUNCT.sub(lambda m: "," if m.group(1) == "，" else ".", text)
-    return text
+    """Normalise text: odd spaces, full-width digits, and punctuation inside numbers."""
+    if _ODD.search(text):
+        text = _ODD.sub(lambda m: _REPLACE[m.group()], text)
+    return _NUMBER_PUNCT.sub(lambda m: "," if m.group(1) == "，" else ".", text)
 
 
 def decode(data: bytes, path: str | Path) -> tuple[str, str]:
@@ -88,10 +91,10 @@ def decode(data: bytes, path: str | Path) -> tuple[str, str]:
 
 def split_lines(text: str) -> list[Line]:
     """Split on any newline convention and number the lines from 1."""
-    parts = _NEWLINE.split(text)
+    parts = _NEWLINE.split(normalise(text))
     if parts and parts[-1] == "":
         parts.pop()
-    return [Line(no, normalise(part)) for no, part in enumerate(parts, start=1)]
+    return [Line(no, part) for no, part in enumerate(parts, start=1)]
 
 
 def read_source(path: str | Path) -> SourceText:
