@@ -34,3 +34,12 @@ async def test_subject_shows_its_children(budget):
         assert codes == ["20801", "20805", "20807", "20899"]
         facts = str(app.query_one("#facts", Static).render())
         assert "19,676.13" in facts and "18,206.90" in facts
+
+
+async def test_first_screen_shows_the_document(budget):
+    app = BudgetApp(budget)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert str(app.query_one("#crumb", Static).render()) == "部门"
+        grid = app.query_one("#grid", DataTable)
+        assert [str(c) for c in grid.get_column("department")] == ["高平市人力资源和社会保障局（高平市医疗保障局）"]

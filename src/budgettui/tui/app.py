@@ -87,6 +87,9 @@ class BudgetApp(App[None]):
             self._add_document(tree.root, doc)
         tree.root.expand()
         tree.focus()
+        first = tree.root.children[0] if tree.root.children else None
+        if first is not None:
+            self.call_after_refresh(self._focus_node, first)
 
     # ---------------------------------------------------------------- building the tree
 
@@ -148,14 +151,18 @@ class BudgetApp(App[None]):
     # ---------------------------------------------------------------- the detail pane
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
-        node = event.node
+        self._focus_node(event.node)
+
+    def _focus_node(self, focused: TreeNode[Node]) -> None:
+        """Show the breadcrumb and the detail of the focused node."""
+        node: TreeNode[Node] | None = focused
         crumbs = []
         while node is not None and node.data is not None:
             crumbs.append(node.data.name or node.label.plain)
             node = node.parent
         self.query_one("#crumb", Static).update(Text(" › ".join(reversed(crumbs))))
-        if event.node.data is not None:
-            self.show(event.node.data)
+        if focused.data is not None:
+            self.show(focused.data)
 
     def show(self, node: Node) -> None:
         """Fill the detail pane for a tree node."""
