@@ -25,7 +25,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-COMMANDS = ("browse", "tables", "show")
+COMMANDS = ("browse", "tables", "show", "check", "export")
 
 Sources = Annotated[
     list[Path] | None,

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -66,7 +65,20 @@ def load(*sources: str | Path) -> Budget:
     for resource in schema.RESOURCES:
         rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
         frames[resource.name] = resource.frame(rows)
-    return Budget(_link(frames))
+    budget = Budget(_link(frames))
+    return _with_checks(budget)
+
+
+def _with_checks(budget: Budget) -> Budget:
+    """Add the consistency findings of checks.py to the parsers' findings."""
+    from budgettui.checks import run_checks
+
+    found = run_checks(budget)
+    if not found:
+        return budget
+    frames = {name: budget[name] for name in budget.resources}
+    frames["findings"] = pl.concat([frames["findings"], schema.resource("findings").frame(found)])
+    return Budget(frames)
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
@@ -224,8 +236,3 @@ def _link(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         extra = schema.resource("findings").frame(findings)
         frames["findings"] = pl.concat([frames["findings"], extra])
     return frames
-
-
-def record_counts(budget: Budget) -> dict[str, Any]:
-    """Rows per resource (for `budgettui tables`)."""
-    return {name: budget[name].height for name in budget.resources}
