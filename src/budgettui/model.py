@@ -13,7 +13,7 @@ from budgettui import narrative, schema, tables
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, segment
-from budgettui.sources import SourceText, expand_sources, read_source
+from budgettui.sources import Line, SourceText, expand_sources, read_source
 from budgettui.tables import Context, Row, split_table
 
 _DEPARTMENT = re.compile(r"^部门名称[：:]\s*(.+)$")
@@ -23,8 +23,10 @@ _YEAR = re.compile(r"(\d{4})\s*年度?")
 class Budget:
     """All resources of the loaded documents; `budget["projects"]` is a polars.DataFrame."""
 
-    def __init__(self, frames: dict[str, pl.DataFrame]) -> None:
+    def __init__(self, frames: dict[str, pl.DataFrame],
+                 texts: dict[str, list[Line]] | None = None) -> None:
         self._frames = frames
+        self._texts = texts or {}
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         schema.resource(name)  # a clear KeyError for unknown names
@@ -41,6 +43,11 @@ class Budget:
         """Resource names in schema order."""
         return [r.name for r in schema.RESOURCES]
 
+    def source_lines(self, doc_id: str, first: int, last: int | None = None) -> list[Line]:
+        """The document's lines `first`…`last` (1-based, inclusive), to show next to a row."""
+        lines = self._texts.get(doc_id, [])
+        return lines[max(first, 1) - 1 : (last or first)]
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
         return f"Budget({counts})"
@@ -51,6 +58,7 @@ class _Document:
     """Row dicts per resource for one document, before they become frames."""
 
     rows: dict[str, list[Row]]
+    lines: list[Line]
 
 
 def load(*sources: str | Path) -> Budget:
@@ -65,7 +73,7 @@ def load(*sources: str | Path) -> Budget:
     for resource in schema.RESOURCES:
         rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
         frames[resource.name] = resource.frame(rows)
-    budget = Budget(_link(frames))
+    budget = Budget(_link(frames), {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents})
     return _with_checks(budget)
 
 
@@ -78,7 +86,7 @@ def _with_checks(budget: Budget) -> Budget:
         return budget
     frames = {name: budget[name] for name in budget.resources}
     frames["findings"] = pl.concat([frames["findings"], schema.resource("findings").frame(found)])
-    return Budget(frames)
+    return Budget(frames, budget._texts)
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
@@ -125,7 +133,7 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     rows["indicators"] = performance.indicators
     rows["findings"] = ctx.findings + performance.findings
     rows["documents"] = [_document_row(source, doc_id, seg, department)]
-    return _Document(rows)
+    return _Document(rows, source.lines)
 
 
 def _department(seg: Segments) -> str | None:

@@ -1,0 +1,148 @@
+"""The browser's outline: every node of the tree, built from a Budget without Textual.
+
+The Textual tree shows this outline and adds a branch's children only when it is opened;
+search and "go to" work on the whole outline, loaded or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+
+from budgettui import schema
+from budgettui.model import Budget
+
+
+@dataclass(eq=False, slots=True)
+class Node:
+    """One node: what it stands for, its label parts, and its children."""
+
+    kind: str  # document, resource, summary, subject, unit, project, section, finding
+    doc_id: str
+    name: str
+    key: str | None = None
+    resource: str | None = None
+    code: str | None = None
+    amounts: tuple[Decimal | None, ...] = ()
+    mark: str = ""
+    parent: Node | None = field(default=None, repr=False)
+    children: list[Node] = field(default_factory=list, repr=False)
+
+    @property
+    def id(self) -> str:
+        """A key unique across the outline: document, kind and key."""
+        return f"{self.doc_id}|{self.kind}|{self.key or self.resource or self.name}"
+
+    def add(self, child: Node) -> Node:
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    @property
+    def path(self) -> list[Node]:
+        """The nodes from the document down to this one."""
+        nodes: list[Node] = []
+        node: Node | None = self
+        while node is not None:
+            nodes.append(node)
+            node = node.parent
+        return nodes[::-1]
+
+    def walk(self):
+        """This node and every node below it, in tree order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def _frame(budget: Budget, resource: str, doc_id: str) -> pl.DataFrame:
+    return budget[resource].filter(pl.col("doc_id") == doc_id)
+
+
+def _table(doc_id: str, resource: str, name: str | None = None) -> Node:
+    """A node showing one table; a named branch gets its own key, so ids stay unique."""
+    meta = schema.resource(resource)
+    number = f"表{meta.table_no} " if meta.table_no else ""
+    return Node("resource", doc_id, name or f"{number}{meta.zh}", key=name, resource=resource)
+
+
+def build(budget: Budget) -> list[Node]:
+    """One outline per loaded document."""
+    return [_document(budget, doc) for doc in budget["documents"].iter_rows(named=True)]
+
+
+def _document(budget: Budget, doc: dict) -> Node:
+    doc_id = doc["doc_id"]
+    root = Node("document", doc_id, doc["department"] or doc["title"] or doc_id,
+                key=doc_id, resource="documents")
+    summary = root.add(Node("summary", doc_id, "收支总览", key="summary", resource="budget_summary"))
+    for resource in ("budget_summary", "income_by_subject", "expenditure_by_subject",
+                     "fiscal_summary", "general_budget_expenditure"):
+        summary.add(_table(doc_id, resource))
+    _subjects(budget, root.add(_table(doc_id, "expenditure_by_subject", "功能科目")))
+    _units(budget, root.add(_table(doc_id, "projects", "单位与项目")))
+    root.add(_table(doc_id, "basic_expenditure_by_economic", "经济科目（基本支出）"))
+    root.add(_table(doc_id, "three_public_costs", "“三公”经费"))
+    root.add(_table(doc_id, "operating_costs", "机关运行经费"))
+    funds = root.add(Node("resource", doc_id, "政府性基金", key="funds", resource="fund_expenditure"))
+    funds.add(_table(doc_id, "fund_income"))
+    funds.add(_table(doc_id, "fund_expenditure"))
+    root.add(_table(doc_id, "state_capital", "国有资本经营"))
+    _narrative(budget, root, doc_id)
+    root.add(_table(doc_id, "glossary", "名词解释"))
+    _findings(budget, root.add(_table(doc_id, "findings", "核对")))
+    return root
+
+
+def _subjects(budget: Budget, branch: Node) -> None:
+    spend = _frame(budget, "expenditure_by_subject", branch.doc_id)
+    total = spend.filter(pl.col("code").is_null())
+    if total.height:
+        branch.amounts = (total["total"].item(), total["basic"].item(), total["project"].item())
+    nodes: dict[str, Node] = {}
+    for row in spend.filter(pl.col("code").is_not_null()).iter_rows(named=True):
+        parent = nodes.get(row["parent_code"] or "", branch)
+        nodes[row["code"]] = parent.add(Node(
+            "subject", branch.doc_id, row["name"], key=row["code"], code=row["code"],
+            resource="expenditure_by_subject",
+            amounts=(row["total"], row["basic"], row["project"]),
+        ))
+
+
+def _units(budget: Budget, branch: Node) -> None:
+    doc_id = branch.doc_id
+    projects = _frame(budget, "projects", doc_id)
+    branch.amounts = (projects["total"].sum(),) if projects.height else ()
+    for unit in _frame(budget, "units", doc_id).iter_rows(named=True):
+        own = projects.filter(pl.col("unit_id") == unit["unit_id"])
+        node = branch.add(Node("unit", doc_id, unit["name"], key=unit["unit_id"], resource="units",
+                               amounts=(own["total"].sum(),) if own.height else ()))
+        for project in own.iter_rows(named=True):
+            node.add(Node("project", doc_id, project["name"], key=project["project_id"],
+                          resource="projects", amounts=(project["total"],),
+                          mark="" if project["kind"] == "current" else "结转"))
+
+
+def _narrative(budget: Budget, root: Node, doc_id: str) -> None:
+    paragraphs = _frame(budget, "narrative", doc_id)
+    for part, title in (("概况", "概况"), ("情况说明", "情况说明")):
+        sections = paragraphs.filter(pl.col("part") == part)["section"]
+        branch = root.add(Node("resource", doc_id, title, key=part, resource="narrative"))
+        for section in sections.drop_nulls().unique(maintain_order=True).to_list():
+            branch.add(Node("section", doc_id, section, key=f"{part}|{section}", resource="narrative"))
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+
+
+def _findings(budget: Budget, branch: Node) -> None:
+    findings = _frame(budget, "findings", branch.doc_id).with_row_index("row")
+    branch.name = f"核对 ({findings.height})"
+    ordered = sorted(findings.iter_rows(named=True),
+                     key=lambda r: (_SEVERITY_ORDER.get(r["severity"], 9), r["row"]))
+    for row in ordered:
+        label = f"{row['rule']} {row['key'] or ''} {row['message']}".strip()
+        branch.add(Node("finding", branch.doc_id, label, key=str(row["row"]), resource="findings",
+                        mark=row["severity"]))

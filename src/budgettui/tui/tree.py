@@ -1,0 +1,170 @@
+"""The budget tree: the outline shown lazily, amounts right-aligned, vim keys, depth and sort."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from budgettui.tui.outline import Node
+
+AMOUNT_WIDTH = 11
+SORTS = ("code", "amount", "name")
+_MARK_STYLE = {"结转": "yellow", "error": "bold red", "warning": "yellow", "rounding": "cyan",
+               "info": "dim"}
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def sort_key(mode: str):
+    """Key for ordering sibling nodes: by code (printed order), amount (largest first) or name."""
+    if mode == "amount":
+        return lambda n: -(n.amounts[0] if n.amounts and n.amounts[0] is not None else Decimal(-1))
+    if mode == "name":
+        return lambda n: n.name
+    return lambda n: n.code or ""
+
+
+class BudgetTree(Tree[Node]):
+    """The outline in a Textual tree: a branch's children are added when it is first opened."""
+
+    BINDINGS = [  # noqa: RUF012 - Textual's binding list
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("l", "open", "Open", show=False),
+        Binding("h", "close_or_parent", "Parent", show=False),
+        Binding("g", "top", "Top", show=False),
+        Binding("G", "bottom", "Bottom", show=False),
+        *(Binding(str(d), f"depth({d})", f"Depth {d}", show=False) for d in range(1, 10)),
+    ]
+
+    def __init__(self, roots: list[Node], **kwargs) -> None:
+        super().__init__("部门预算", **kwargs)
+        self.show_root = False
+        self.guide_depth = 3
+        self.nodes: dict[str, TreeNode[Node]] = {}
+        self.sorts: dict[str, str] = {}
+        for root in roots:
+            self._add(self.root, root).expand()
+
+    # ------------------------------------------------------------------ lazy children
+
+    def _add(self, parent: TreeNode[Node], node: Node) -> TreeNode[Node]:
+        tree_node = parent.add(Text(node.name), node, allow_expand=bool(node.children))
+        self.nodes[node.id] = tree_node
+        if node.kind == "document":
+            self.load(tree_node)
+        return tree_node
+
+    def load(self, tree_node: TreeNode[Node]) -> None:
+        """Add the children of a node from its outline, once."""
+        node = tree_node.data
+        if node is None or tree_node.children or not node.children:
+            return
+        for child in node.children:
+            self._add(tree_node, child)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        self.load(event.node)
+
+    def reveal(self, node: Node) -> list[TreeNode[Node]]:
+        """Open every branch above `node` and move the cursor to it; returns the branches
+        this opened (so a search can close them again when it moves on)."""
+        opened = []
+        for ancestor in node.path[:-1]:
+            tree_node = self.nodes[ancestor.id]
+            self.load(tree_node)
+            if not tree_node.is_expanded:
+                tree_node.expand()
+                opened.append(tree_node)
+        target = self.nodes[node.id]
+        _ = self.last_line  # lays the opened branches out, so the target's line is current
+        self.move_cursor(target)
+        self.scroll_to_node(target, animate=False)
+        return opened
+
+    # ------------------------------------------------------------------ labels
+
+    def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
+        """Name (and code) on the left, amounts right-aligned in columns."""
+        text = super().render_label(node, base_style, style)
+        data = node.data
+        if data is None:
+            return text
+        label = Text()
+        if data.code:
+            label.append(f"{data.code} ", style="bold cyan")
+        if data.mark:
+            label.append(f"[{data.mark}] ", style=_MARK_STYLE.get(data.mark, ""))
+        label.append(data.name)
+        label.stylize(style)
+        prefix = text.plain[: len(text.plain) - len(node.label.plain)]
+        depth = len(data.path) - 1
+        room = self.scrollable_content_region.width - depth * self.guide_depth - cell_len(prefix)
+        amounts = data.amounts[:3] if room >= 70 else data.amounts[:1]
+        column = Text()
+        for amount in amounts:
+            column.append(money(amount).rjust(AMOUNT_WIDTH), style="green")
+        name_room = max(8, room - cell_len(column.plain) - 2)
+        label.truncate(name_room, overflow="ellipsis", pad=bool(amounts))
+        return Text.assemble((prefix, base_style), label, "  " if amounts else "", column)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_open(self) -> None:
+        if self.cursor_node is not None:
+            self.load(self.cursor_node)
+            self.cursor_node.expand()
+
+    def action_close_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.is_expanded and node.children:
+            node.collapse()
+        else:
+            self.action_cursor_parent()
+
+    def action_top(self) -> None:
+        self.move_cursor_to_line(0)
+
+    def action_bottom(self) -> None:
+        self.move_cursor_to_line(self.last_line)
+
+    def action_depth(self, depth: int) -> None:
+        """Show every branch down to `depth` levels below the documents, and no deeper."""
+        def visit(tree_node: TreeNode[Node], level: int) -> None:
+            if level < depth:
+                self.load(tree_node)
+                tree_node.expand()
+                for child in tree_node.children:
+                    visit(child, level + 1)
+            else:
+                tree_node.collapse()
+
+        for top in self.root.children:
+            visit(top, 0)
+
+    def sort_children(self, tree_node: TreeNode[Node]) -> str | None:
+        """Cycle the order of a node's children (code → amount → name); returns the new order."""
+        node = tree_node.data
+        if node is None or len(node.children) < 2:
+            return None
+        mode = SORTS[(SORTS.index(self.sorts.get(node.id, "code")) + 1) % len(SORTS)]
+        self.sorts[node.id] = mode
+        node.children.sort(key=sort_key(mode))
+        if tree_node.children:
+            expanded = {child.data.id for child in tree_node.children
+                        if child.data is not None and child.is_expanded}
+            tree_node.remove_children()
+            for child in node.children:
+                added = self._add(tree_node, child)
+                if child.id in expanded:
+                    self.load(added)
+                    added.expand()
+        return mode
