@@ -1,13 +1,236 @@
-"""Consistency rules over a Budget → findings (issue 6 fills this in)."""
+"""Consistency rules over a Budget → rows of the `findings` resource.
+
+Each rule is a small function registered with `@rule(id, severity, zh, en)`. It receives a
+`Ctx` for one document and reports through it: `ctx.compare(...)` counts one check of an
+amount against the sum of its terms and, when they differ, adds a finding that is
+`rounding` when the difference is within the tolerance (0.02 万元 by default; ×10000 for
+元 amounts) and the rule's own severity otherwise. `ctx.add(...)` adds any other finding.
+
+The rules live in `table_rules` (tables 1–13 and cross-table identities), `target_rules`
+(项目支出绩效目标表) and `narrative_rules` (figures of 第三部分 against the tables). Every
+amount is a Decimal; a printed empty cell counts as zero in the arithmetic.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from budgettui.model import Budget
 
+Row = dict[str, Any]
+
+SEVERITIES = ("error", "warning", "rounding", "info")
+#: Largest difference (万元) reported as rounding rather than as an error.
+DEFAULT_TOLERANCE = Decimal("0.02")
+TEN_THOUSAND = Decimal(10000)
+ZERO = Decimal(0)
+#: Rule-id prefixes of the parsers' own findings (never produced here).
+PARSER_PREFIXES = ("parse.", "perf.", "link.")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered rule: id, default severity, what it checks in Chinese and English."""
+
+    id: str
+    severity: str
+    zh: str
+    en: str
+    func: Callable[[Ctx], None]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: str, zh: str, en: str) -> Callable[[Callable[[Ctx], None]], Callable[[Ctx], None]]:
+    """Register the decorated function as the rule `rule_id`."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}")
+
+    def register(func: Callable[[Ctx], None]) -> Callable[[Ctx], None]:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id!r} registered twice")
+        RULES[rule_id] = Rule(rule_id, severity, zh, en, func)
+        return func
+
+    return register
+
+
+def fmt(value: Decimal | int | None) -> str:
+    """An amount as the document prints it (`19676.13`); an empty cell as `—`."""
+    if value is None:
+        return "—"
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def text(value: Decimal | int | None) -> str | None:
+    """An amount as an exact decimal string for the expected/actual columns."""
+    return None if value is None else fmt(value)
+
+
+def total(values: Iterable[Decimal | None]) -> Decimal:
+    """Sum with empty cells as zero."""
+    return sum((v for v in values if v is not None), ZERO)
+
+
+@dataclass(slots=True)
+class Doc:
+    """One document's rows per resource (plain dicts, in table order)."""
+
+    doc_id: str
+    rows: dict[str, list[Row]]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, resource: str) -> list[Row]:
+        return self.rows.get(resource, [])
+
+    def missing_tables(self) -> set[int]:
+        """Table numbers the parser reported as not found."""
+        return {int(f["key"][1:]) for f in self["findings"]
+                if f["rule"] == "parse.missing_table" and (f["key"] or "").startswith("表")}
+
+
+@dataclass(slots=True)
+class Ctx:
+    """What a rule sees: one document, the tolerance, and where findings go."""
+
+    doc: Doc
+    tolerance: Decimal = DEFAULT_TOLERANCE
+    findings: list[Row] = field(default_factory=list)
+    checked: int = 0
+    rule: Rule | None = None
+
+    def add(self, severity: str, message: str, resource: str | None, key: str | None,
+            expected: str | None, actual: str | None, line: int | None,
+            rule_id: str | None = None) -> None:
+        """Add one finding of the current rule (or of `rule_id`)."""
+        self.findings.append({
+            "doc_id": self.doc.doc_id, "rule": rule_id or self._rule.id, "severity": severity,
+            "message": message, "resource": resource, "key": key, "expected": expected,
+            "actual": actual, "source_line": line,
+        })
+
+    @property
+    def _rule(self) -> Rule:
+        assert self.rule is not None, "ctx.add outside a rule"
+        return self.rule
+
+    def describe(self, subject: str, formula: str) -> str:
+        """`subject: formula — 规则 / rule`."""
+        return f"{subject}: {formula} — {self._rule.zh} / {self._rule.en}"
+
+    def severity_of(self, difference: Decimal, scale: Decimal = Decimal(1)) -> str | None:
+        """None when equal; rounding within the tolerance (× scale); else the rule's severity."""
+        if difference == 0:
+            return None
+        return "rounding" if abs(difference) <= self.tolerance * scale else self._rule.severity
+
+    def compare(self, resource: str | None, key: str | None, line: int | None, subject: str,
+                actual: tuple[str, Decimal | None], terms: list[tuple[str, Decimal | None]],
+                scale: Decimal = Decimal(1)) -> bool:
+        """Check `actual` = sum of `terms`; a finding when they differ. Nothing printed on
+        either side is not a check. True when equal."""
+        label, value = actual
+        if value is None and all(v is None for _, v in terms):
+            return True
+        self.checked += 1
+        expected = total(v for _, v in terms)
+        severity = self.severity_of((value or ZERO) - expected, scale)
+        if severity is None:
+            return True
+        shown = " + ".join(f"{name} {fmt(v)}" for name, v in terms)
+        if len(terms) > 1:
+            shown += f" = {fmt(expected)}"
+        self.add(severity, self.describe(subject, f"{label} {fmt(value)} ≠ {shown}"), resource, key,
+                 fmt(expected), fmt(value or ZERO), line)
+        return False
+
+
+@dataclass(slots=True)
+class Report:
+    """Findings of every rule over a budget, and how many checks were made."""
+
+    findings: list[Row]
+    checked: int
+
+
+def _documents(budget: Budget) -> list[Doc]:
+    """Each document's rows, grouped once (rules then work on plain lists)."""
+    ids = budget["documents"]["doc_id"].to_list()
+    docs = {doc_id: Doc(doc_id, {}) for doc_id in ids}
+    for name in budget.resources:
+        if name == "documents":
+            continue
+        for row in budget[name].to_dicts():
+            doc = docs.get(row["doc_id"])
+            if doc is not None:
+                doc.rows.setdefault(name, []).append(row)
+    for row in budget["documents"].to_dicts():
+        docs[row["doc_id"]].rows["documents"] = [row]
+    return list(docs.values())
+
+
+def _load_rules() -> None:
+    """Import the rule modules (they register themselves)."""
+    from budgettui import narrative_rules, table_rules, target_rules  # noqa: F401
+
+
+def check_budget(budget: Budget, tolerance: Decimal = DEFAULT_TOLERANCE,
+                 only: Iterable[str] | None = None) -> Report:
+    """Run every rule (or the rules in `only`) over each document of the budget."""
+    _load_rules()
+    selected = [RULES[r] for r in only] if only is not None else list(RULES.values())
+    findings: list[Row] = []
+    checked = 0
+    for doc in _documents(budget):
+        ctx = Ctx(doc, tolerance)
+        for item in selected:
+            ctx.rule = item
+            item.func(ctx)
+        findings += ctx.findings
+        checked += ctx.checked
+    return Report(findings, checked)
+
 
 def run_checks(budget: Budget) -> list[dict[str, Any]]:
     """Every rule over the budget; rows of the `findings` resource."""
-    return []
+    return check_budget(budget).findings
+
+
+def is_check_finding(rule_id: str) -> bool:
+    """True for a finding of these rules (not of the parsers)."""
+    return not rule_id.startswith(PARSER_PREFIXES)
+
+
+# ---------------------------------------------------------------- the `check` command's report
+
+def merged_findings(budget: Budget, report: Report) -> list[Row]:
+    """The parsers' findings of the budget, then the rules' findings of `report`."""
+    parsed = [f for f in budget["findings"].to_dicts() if not is_check_finding(f["rule"])]
+    return parsed + report.findings
+
+
+def summary(findings: list[Row], checked: int) -> str:
+    """`N errors, N warnings, N rounding, N info (M figures checked)`."""
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
+    return (f"{counts['error']} errors, {counts['warning']} warnings, {counts['rounding']} rounding, "
+            f"{counts['info']} info ({checked} figures checked)")
+
+
+def render_text(findings: list[Row], verbose: bool = False) -> str:
+    """Findings grouped by severity (info only when verbose), each with its source line."""
+    several = len({f["doc_id"] for f in findings}) > 1
+    lines = []
+    for severity in SEVERITIES:
+        if severity == "info" and not verbose:
+            continue
+        for f in sorted((f for f in findings if f["severity"] == severity),
+                        key=lambda f: (f["doc_id"], f["source_line"] or 0)):
+            where = f"  (line {f['source_line']})" if f["source_line"] else ""
+            doc = f"{f['doc_id']}: " if several else ""
+            lines.append(f"{severity:<8} {f['rule']:<26} {doc}{f['message']}{where}")
+    return "".join(line + "\n" for line in lines)

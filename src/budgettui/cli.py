@@ -127,6 +127,127 @@ def show(
     _emit(render(budget[resource], fmt, title), output)
 
 
+@app.command()
+def check(
+    sources: Sources = None,
+    fmt: Annotated[str, typer.Option("-f", "--format", help="text or json.")] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when there are errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list info findings (every figure checked).")
+    ] = False,
+    tolerance: Annotated[
+        str, typer.Option("--tolerance", help="Largest difference (万元) reported as rounding.")
+    ] = "0.02",
+) -> None:
+    """Verify every figure the document states against the others."""
+    import json
+    from decimal import Decimal, InvalidOperation
+
+    from budgettui.checks import check_budget, merged_findings, render_text, summary
+    from budgettui.output import records
+
+    if fmt not in ("text", "json"):
+        raise fail(f"unknown format {fmt!r}; use one of: text, json")
+    try:
+        limit = Decimal(tolerance)
+    except InvalidOperation:
+        limit = Decimal(-1)
+    if not limit.is_finite() or limit < 0:
+        raise fail(f"--tolerance must be a non-negative amount in 万元, not {tolerance!r}")
+    budget = _load(sources)
+    report = check_budget(budget, limit)
+    findings = merged_findings(budget, report)
+    line = summary(findings, report.checked)
+    if fmt == "json":
+        frame = schema.resource("findings").frame(findings)
+        _emit(json.dumps(records(frame), ensure_ascii=False, indent=1) + "\n", None)
+        typer.echo(line, err=True)
+    else:
+        _emit(render_text(findings, verbose) + line + "\n", None)
+    if strict and any(f["severity"] == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    sources: Sources = None,
+    formats: Annotated[
+        str, typer.Option("-f", "--format", help="Comma-separated: parquet, csv, json, ndjson.")
+    ] = "parquet,csv,json",
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", help="Bundle folder (default exports/<slug>-<year>/), "
+                     "or - to write one table in one format to stdout."),
+    ] = None,
+    table: Annotated[
+        list[str] | None, typer.Option("--table", help="Export only this resource (repeatable).")
+    ] = None,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV for spreadsheets: BOM, formulas neutralised.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a target folder that is not a bundle.")
+    ] = False,
+) -> None:
+    """Write a validated open-data bundle: datapackage.json, Parquet, CSV, JSON."""
+    from budgettui import export
+
+    try:
+        fmts = export.parse_formats(formats)
+        names = export.resource_names(table)
+    except export.ExportError as exc:
+        raise fail(str(exc)) from None
+    if output == "-":
+        _export_stream(sources, names, fmts, excel)
+        return
+    _export_bundle(sources, Path(output) if output else None, names, fmts, excel, force)
+
+
+def _export_stream(sources: list[Path] | None, names: list[str], fmts: tuple[str, ...],
+                   excel: bool) -> None:
+    """`export -o -`: exactly one table in one format to stdout."""
+    from budgettui import export
+
+    if len(names) != 1 or len(fmts) != 1:
+        raise fail("-o - writes one table in one format: give one --table NAME and one -f FORMAT")
+    if fmts[0] == "parquet" and sys.stdout.isatty():
+        raise fail("refusing to write Parquet to a terminal; redirect stdout to a file or pipe")
+    budget = _load(sources)
+    export.stream_table(budget, names[0], fmts[0], sys.stdout.buffer, excel)
+
+
+def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[str],
+                   fmts: tuple[str, ...], excel: bool, force: bool) -> None:
+    """`export`: write, validate and move the bundle into place; progress on a terminal."""
+    from budgettui import export
+    from budgettui.package import bundle_name
+    from budgettui.sources import expand_sources
+
+    try:
+        many = len(expand_sources(list(sources or []))) > 1
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    files = len(names) * len(fmts)
+    with export.progress(sys.stderr.isatty() and (many or files > 20), files + 1) as step:
+        budget = _load(sources)
+        target = target or Path("exports") / bundle_name(budget["documents"])
+        try:
+            summary = export.export_bundle(budget, target, fmts, names, excel, force, step)
+        except export.ExportError as exc:
+            raise fail(str(exc)) from None
+        except export.ValidationFailed as exc:
+            typer.echo(f"budgettui: {target}: the bundle is not valid; the previous one is kept", err=True)
+            for error in exc.errors:
+                typer.echo(f"  {error}", err=True)
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            raise fail(f"{exc.filename or target}: {exc.strerror or exc}") from None
+        except KeyboardInterrupt:
+            typer.echo(f"budgettui: interrupted; {target} is unchanged", err=True)
+            raise typer.Exit(130) from None
+    typer.echo(f"wrote {target}/ ({summary.resources} resources, {summary.formats} formats)", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `budgettui [SOURCE...]` means `budgettui browse [SOURCE...]`."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from budgettui import narrative, schema, tables
+from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, segment
@@ -73,7 +74,9 @@ def load(*sources: str | Path) -> Budget:
     for resource in schema.RESOURCES:
         rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
         frames[resource.name] = resource.frame(rows)
-    budget = Budget(_link(frames), {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents})
+    frames = _link(frames)
+    frames["budget_lines"] = budget_lines(frames)
+    budget = Budget(frames, {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents})
     return _with_checks(budget)
 
 

@@ -423,6 +423,41 @@ RESOURCES: tuple[Resource, ...] = (
         description="Damaged input and consistency findings, each pointing at its source line.",
         foreign_keys=(_fk_doc(),),
     ),
+    Resource(
+        "budget_lines", "预算明细（长表）", "budget lines",
+        (
+            DOC_ID,
+            _c("line_id", "string", "明细标识", "line id",
+               desc="doc_id:table:resource:row key:measure; the same on every run"),
+            _c("year", "integer", "预算年度", "budget year"),
+            _c("table_no", "integer", "表号", "table number", desc="1–13 (carried-over projects: 13)"),
+            _c("resource", "string", "来源资源", "source resource"),
+            _c("row_key", "string", "来源行键", "source row key",
+               desc="The source row's primary key without doc_id (seq zero-padded)"),
+            _c("side", "string", "收支", "side", desc="income or expenditure, where the table has sides"),
+            _c("direction", "string", "收支方向", "direction", desc="revenue or expenditure"),
+            _c("classification", "string", "分类", "classification",
+               desc="functional, revenue, economic, administrative, project, item or summary"),
+            _c("code", "string", "科目编码", "code", desc="Functional or revenue code; null when none"),
+            _c("item", "string", "项目", "item", desc="Subject, item, economic, unit or project name"),
+            ROW_KIND,
+            _c("unit_id", "string", "单位标识", "unit id"),
+            _c("project_id", "string", "项目标识", "project id"),
+            _c("measure", "string", "金额列", "measure",
+               desc="The source column: total, basic, project, general_budget, carryover, …"),
+            _c("fund_source", "string", "资金来源", "fund source",
+               desc="general_budget, fund_budget, state_capital, special_account, unit_funds, "
+                    "carryover, current_year, or null for all sources"),
+            _c("expenditure_type", "string", "支出类型", "expenditure type", desc="basic, project or null"),
+            _money("amount_wan", "金额（万元）", "amount (10k yuan)"),
+            _money("amount_yuan", "金额（元）", "amount (yuan)", "元"),
+            SOURCE_LINE,
+        ),
+        ("doc_id", "line_id"),
+        description="One printed amount of tables 1–13 per row (empty cells skipped), in 万元 and 元; "
+                    "subtotal and total rows included, so filter on row_kind before summing.",
+        foreign_keys=(_fk_doc(),),
+    ),
 )
 
 BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}

@@ -1,0 +1,272 @@
+"""Fiscal meaning of the budget tables: the long `budget_lines` fact table and the
+Fiscal Data Package (FDP) annotations of each column.
+
+`budget_lines` holds one printed amount per row (tables 1–13 only, nulls skipped), in 万元
+and in 元, with a `line_id` built from the document, the resource, the source row's key and
+the measure, so it is the same on every run. Performance-table funds (元) are not included:
+they restate table 12 per project and would count the same money twice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from budgettui import schema
+
+#: Multiplier from the unit printed to 元.
+FACTORS: dict[str, int] = {"万元": 10000, "元": 1}
+_WAN = Decimal(FACTORS["万元"])
+_CENT = Decimal("0.01")
+
+#: Resources of tables 1–13 that carry amounts, in schema order.
+AMOUNT_RESOURCES: tuple[str, ...] = tuple(
+    r.name for r in schema.RESOURCES if r.table_no is not None
+)
+
+#: Money columns that name a source of funds (资金来源).
+FUND_MEASURES: frozenset[str] = frozenset(
+    {"general_budget", "fund_budget", "state_capital", "special_account", "unit_funds",
+     "carryover", "current_year"}
+)
+
+#: The fund source a whole table is restricted to (tables 5–9).
+RESOURCE_FUND: dict[str, str] = {
+    "general_budget_expenditure": "general_budget",
+    "basic_expenditure_by_economic": "general_budget",
+    "fund_income": "fund_budget",
+    "fund_expenditure": "fund_budget",
+    "state_capital": "state_capital",
+}
+
+#: Expenditure type (basic/project) a whole table is restricted to.
+RESOURCE_EXPENDITURE_TYPE: dict[str, str] = {
+    "basic_expenditure_by_economic": "basic",
+    "operating_costs": "basic",
+    "projects": "project",
+    "project_subtotals": "project",
+}
+
+#: FDP direction of a table's amounts; None: given per row by its `side` column.
+DIRECTION: dict[str, str | None] = {
+    "budget_summary": None,
+    "income_by_subject": "revenue",
+    "expenditure_by_subject": "expenditure",
+    "fiscal_summary": None,
+    "general_budget_expenditure": "expenditure",
+    "basic_expenditure_by_economic": "expenditure",
+    "fund_income": "revenue",
+    "fund_expenditure": "expenditure",
+    "state_capital": None,
+    "three_public_costs": "expenditure",
+    "operating_costs": "expenditure",
+    "projects": "expenditure",
+    "project_subtotals": "expenditure",
+    "performance_targets": "expenditure",
+}
+
+#: What a row's code or label classifies, per resource (FDP classification family).
+CLASSIFICATION: dict[str, str] = {
+    "income_by_subject": "functional",
+    "expenditure_by_subject": "functional",
+    "general_budget_expenditure": "functional",
+    "fund_expenditure": "functional",
+    "state_capital": "functional",
+    "fund_income": "revenue",
+    "basic_expenditure_by_economic": "economic",
+    "budget_summary": "summary",
+    "fiscal_summary": "summary",
+    "three_public_costs": "item",
+    "operating_costs": "administrative",
+    "projects": "project",
+    "project_subtotals": "administrative",
+}
+
+#: FDP columnType of non-amount columns, by (resource, column); "*" matches any resource.
+_COLUMN_TYPES: dict[tuple[str, str], str] = {
+    ("*", "doc_id"): "administrative-classification:generic:level1:code",
+    ("documents", "department"): "administrative-classification:generic:level1:label",
+    ("documents", "year"): "date:fiscal-year",
+    ("units", "unit_id"): "administrative-classification:generic:level2:code",
+    ("units", "name"): "administrative-classification:generic:level2:label",
+    ("subjects", "code"): "functional-classification:generic:code",
+    ("subjects", "name"): "functional-classification:generic:label",
+    ("subjects", "parent_code"): "functional-classification:generic:parent:code",
+    ("budget_summary", "side"): "direction",
+    ("fiscal_summary", "side"): "direction",
+    ("state_capital", "side"): "direction",
+    ("fund_income", "code"): "revenue-classification:generic:code",
+    ("fund_income", "name"): "revenue-classification:generic:label",
+    ("basic_expenditure_by_economic", "dept_econ_name"): "economic-classification:generic:label",
+    ("basic_expenditure_by_economic", "gov_econ_name"): "economic-classification:government:label",
+    ("basic_expenditure_by_economic", "group"): "economic-classification:generic:level1:label",
+    ("operating_costs", "unit"): "administrative-classification:generic:level2:label",
+    ("projects", "project_id"): "activity:generic:project:code",
+    ("projects", "name"): "activity:generic:project:label",
+    ("projects", "unit_id"): "administrative-classification:generic:level2:code",
+    ("projects", "unit"): "administrative-classification:generic:level2:label",
+    ("project_subtotals", "unit_id"): "administrative-classification:generic:level2:code",
+    ("project_subtotals", "unit"): "administrative-classification:generic:level2:label",
+    ("performance_targets", "project_id"): "activity:generic:project:code",
+    ("budget_lines", "line_id"): "budget-line-id",
+    ("budget_lines", "year"): "date:fiscal-year",
+    ("budget_lines", "direction"): "direction",
+    ("budget_lines", "unit_id"): "administrative-classification:generic:level2:code",
+    ("budget_lines", "project_id"): "activity:generic:project:code",
+    ("budget_lines", "expenditure_type"): "expenditure-type:code",
+    ("budget_lines", "fund_source"): "fund-source:code",
+}
+_SUBJECT_RESOURCES = {"income_by_subject", "expenditure_by_subject", "general_budget_expenditure",
+                      "fund_expenditure", "state_capital"}
+
+
+def column_type(resource: str, column: schema.Column) -> str | None:
+    """The FDP columnType of a column, or None when it has no fiscal meaning."""
+    if column.type == "money":
+        return "value"
+    if resource in _SUBJECT_RESOURCES and column.name in ("code", "name"):
+        kind = "code" if column.name == "code" else "label"
+        return f"functional-classification:generic:{kind}"
+    return _COLUMN_TYPES.get((resource, column.name)) or _COLUMN_TYPES.get(("*", column.name))
+
+
+def money_meaning(resource: str, column: schema.Column) -> dict[str, Any]:
+    """FDP properties of an amount column: currency, factor to 元, phase, direction, measure."""
+    meaning: dict[str, Any] = {
+        "columnType": "value",
+        "currency": "CNY",
+        "factor": FACTORS[column.unit or "万元"],
+        "phase": "approved",
+        "measure": column.name,
+    }
+    direction = DIRECTION.get(resource)
+    if direction:
+        meaning["direction"] = direction
+    elif "side" in schema.resource(resource).column_names:
+        meaning["directionField"] = "side"
+    fund = fund_source(resource, column.name)
+    if fund:
+        meaning["fundSource"] = fund
+    kind = expenditure_type(resource, column.name)
+    if kind:
+        meaning["expenditureType"] = kind
+    return meaning
+
+
+def fund_source(resource: str, measure: str) -> str | None:
+    """The fund an amount comes from: its column's fund, else the table's, else None."""
+    if measure in FUND_MEASURES:
+        return measure
+    return RESOURCE_FUND.get(resource)
+
+
+def expenditure_type(resource: str, measure: str) -> str | None:
+    """basic or project when the column or the table says so."""
+    if measure in ("basic", "project"):
+        return measure
+    if measure in ("personnel", "public"):
+        return "basic"
+    return RESOURCE_EXPENDITURE_TYPE.get(resource)
+
+
+def _direction(resource: str, row: dict[str, Any]) -> str | None:
+    fixed = DIRECTION.get(resource)
+    if fixed:
+        return fixed
+    side = row.get("side")
+    return {"income": "revenue", "expenditure": "expenditure"}.get(side or "")
+
+
+def _item(resource: str, row: dict[str, Any]) -> str | None:
+    for name in ("name", "item", "dept_econ_name", "unit"):
+        if row.get(name) is not None:
+            return row[name]
+    if resource == "project_subtotals":
+        return "部门合计" if row.get("level") == "department" else None
+    return None
+
+
+def _row_kind(row: dict[str, Any], codes: set[str]) -> str:
+    """total, subtotal, group or item: the parser's row_kind, else from the code tree."""
+    if row.get("row_kind"):
+        return row["row_kind"]
+    if "code" in row:
+        code = row["code"]
+        if not code:
+            return "total"
+        return "subtotal" if any(c != code and c.startswith(code) for c in codes) else "item"
+    level = row.get("level")
+    if level == "department":
+        return "total"
+    return "subtotal" if level == "unit" else "item"
+
+
+def _row_key(resource: schema.Resource, row: dict[str, Any]) -> str:
+    """The row's primary key without doc_id, numbers zero-padded so ids sort in table order."""
+    parts = []
+    for name in resource.primary_key:
+        if name == "doc_id":
+            continue
+        value = row[name]
+        parts.append(f"{value:04d}" if isinstance(value, int) else str(value))
+    return ".".join(parts)
+
+
+def _table_no(resource: schema.Resource, row: dict[str, Any]) -> int:
+    if resource.name in ("projects", "project_subtotals") and row.get("kind") == "carryover":
+        return 13
+    return resource.table_no or 0
+
+
+def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, int | None]) -> list[dict]:
+    """The budget lines of one resource: one per printed (non-null) amount."""
+    measures = [c for c in resource.columns if c.type == "money"]
+    codes = set(frame["code"].drop_nulls()) if "code" in frame.columns else set()
+    lines: list[dict[str, Any]] = []
+    for row in frame.iter_rows(named=True):
+        base = {
+            "doc_id": row["doc_id"],
+            "year": years.get(row["doc_id"]),
+            "table_no": _table_no(resource, row),
+            "resource": resource.name,
+            "row_key": _row_key(resource, row),
+            "side": row.get("side"),
+            "direction": _direction(resource.name, row),
+            "classification": CLASSIFICATION.get(resource.name),
+            "code": row.get("code"),
+            "item": _item(resource.name, row),
+            "row_kind": _row_kind(row, codes),
+            "unit_id": row.get("unit_id"),
+            "project_id": row.get("project_id"),
+            "source_line": row.get("source_line"),
+        }
+        for column in measures:
+            amount = row[column.name]
+            if amount is None:
+                continue
+            lines.append({
+                **base,
+                "line_id": f"{row['doc_id']}:{base['table_no']:02d}:{resource.name}:"
+                           f"{base['row_key']}:{column.name}",
+                "measure": column.name,
+                "fund_source": fund_source(resource.name, column.name),
+                "expenditure_type": expenditure_type(resource.name, column.name),
+                "amount_wan": amount,
+                "amount_yuan": (amount * _WAN).quantize(_CENT),
+            })
+    return lines
+
+
+def budget_lines(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The long fact table of tables 1–13 (see the module docstring), sorted by line_id."""
+    documents = frames["documents"]
+    years = dict(zip(documents["doc_id"], documents["year"], strict=True))
+    rows: list[dict[str, Any]] = []
+    for name in AMOUNT_RESOURCES:
+        rows += _lines_of(schema.resource(name), frames[name], years)
+    return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"])
+
+
+__all__ = ["AMOUNT_RESOURCES", "FACTORS", "budget_lines", "column_type", "money_meaning"]
