@@ -8,11 +8,16 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
 
-from budgettui.tui.app import BudgetApp
+from budgettui.tui.app import DETAIL_DELAY, BudgetApp
 from budgettui.tui.detail import Detail
 from budgettui.tui.screens import ExportScreen, HelpScreen
 from budgettui.tui.search import SearchIndex, initials
 from budgettui.tui.tree import BudgetTree
+
+
+async def rest(pilot) -> None:
+    """Let the cursor rest so the detail pane catches up (it waits for the cursor to stop)."""
+    await pilot.pause(DETAIL_DELAY * 3)
 
 
 def crumb(app: BudgetApp) -> str:
@@ -41,7 +46,7 @@ def app(budget, tmp_path) -> BudgetApp:
 
 async def test_first_screen_shows_the_document(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await rest(pilot)
         assert crumb(app) == "部门"
         assert app.title == "高平市人力资源和社会保障局（高平市医疗保障局） 2026年度部门预算公开"
         grid = app.query_one(Detail).query_one(DataTable)
@@ -93,6 +98,7 @@ async def test_search_by_pinyin_initials_then_read_the_indicators(app):
         await pilot.press("slash", "x", "x", "h", "enter")
         assert cursor(app) == "信息化经费"
         assert crumb(app) == "部门 › 单位与项目 › 高平市医疗保险服务中心 › 信息化经费"
+        await rest(pilot)
         detail = app.query_one(Detail)
         annual = detail.query_one("#tab-annual").query_one(DataTable)
         assert column(annual, "name") == ["医疗保险网络使用条数", "支付足额率", "医疗保险网络使用费支付时间",
@@ -156,6 +162,7 @@ async def test_subject_detail_shares_and_children(app):
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("j", "j", "l", "j", "j")
         assert cursor(app) == "社会保障和就业支出"
+        await rest(pilot)
         detail = app.query_one(Detail)
         facts = str(detail.query_one(".facts", Static).render())
         assert "合计 19,676.13 万元 = 基本支出 1,469.23 + 项目支出 18,206.90" in facts
@@ -230,6 +237,7 @@ async def test_finding_jumps_to_its_project(app, budget):
         assert crumb(app).startswith(f"部门 › 核对 ({budget['findings'].height}) › link.project_without_table p019")
         await pilot.press("enter")
         assert cursor(app) == "大学生实习实训补贴资金"
+        await rest(pilot)
         facts = str(app.query_one(Detail).query_one(".facts", Static).render())
         assert "本项目没有绩效目标表" in facts
 
@@ -248,6 +256,7 @@ async def test_mouse_click_opens_a_node(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.click(BudgetTree, offset=(6, 3))  # the 单位与项目 line
         assert cursor(app) == "单位与项目"
+        await rest(pilot)
         grid = app.query_one(Detail).query_one(DataTable)
         assert grid.row_count == 64
 
@@ -256,6 +265,7 @@ async def test_narrative_section_shows_its_figures(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"zcysqksm", "enter")
         assert cursor(app) == "三、支出预算情况说明"
+        await rest(pilot)
         grid = app.query_one(Detail).query_one(DataTable)
         assert column(grid, "figure") == ["2026", "27761.28万元", "2408.41万元", "8.68%", "25352.86万元",
                                           "91.32%"]

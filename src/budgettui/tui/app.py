@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
 from budgettui.model import Budget
@@ -26,6 +27,9 @@ from budgettui.tui.outline import Node
 from budgettui.tui.screens import ExportScreen, HelpScreen
 from budgettui.tui.search import SearchIndex
 from budgettui.tui.tree import BudgetTree, money
+
+#: Seconds the cursor must rest before the detail pane is rebuilt.
+DETAIL_DELAY = 0.08
 
 _SUBJECT_RESOURCES = {"subjects", "income_by_subject", "expenditure_by_subject",
                       "general_budget_expenditure", "fund_expenditure"}
@@ -60,6 +64,9 @@ class BudgetApp(App[None]):
         self.index: SearchIndex | None = None
         self.hits: list[Node] = []
         self.hit = 0
+        self.status = ""
+        self._pending: Node | None = None
+        self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
         titles = budget["documents"]["title"].to_list()
         self.title = titles[0] if len(titles) == 1 else f"budgettui · {len(titles)} 份文档"
@@ -76,9 +83,9 @@ class BudgetApp(App[None]):
     def on_mount(self) -> None:
         tree = self.query_one(BudgetTree)
         if tree.root.children:
-            tree.cursor_line = 0  # on the first document, not before it
-            self._focus_node(tree.root.children[0])
-        self.run_worker(self._build_index, thread=True, exclusive=True, group="index")
+            tree.cursor_line = 0  # on the first document; its detail follows the first paint
+        # The search index needs pypinyin (~130 ms to import): build it once the screen is up.
+        self.set_timer(1.0, lambda: self.run_worker(self._build_index, thread=True, group="index"))
 
     def _build_index(self) -> None:
         self.index = SearchIndex(self.outlines)
@@ -89,13 +96,30 @@ class BudgetApp(App[None]):
         self._focus_node(event.node)
 
     def _focus_node(self, tree_node) -> None:
+        """Breadcrumb now; the detail once the cursor rests (holding `j` repaints it once)."""
         node = tree_node.data
         if node is None:
             return
+        self.status = ""
+        self._set_crumb(node)
+        self._pending = node
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self.flush_detail)
+
+    def _set_crumb(self, node: Node) -> None:
         crumbs = [n.name if not n.code else f"{n.code} {n.name}" for n in node.path]
         crumbs[0] = "部门" if len(self.outlines) == 1 else crumbs[0]
-        self.query_one("#crumb", Static).update(Text(" › ".join(crumbs)))
-        self.query_one(Detail).show(node)
+        text = Text(" › ".join(crumbs))
+        if self.status:
+            text.append(f"   {self.status}", style="bold yellow")
+        self.query_one("#crumb", Static).update(text)
+
+    def flush_detail(self) -> None:
+        """Show the focused node's detail now, if it is not on display yet."""
+        detail = self.screen_stack[0].query_one_optional(Detail) if self.screen_stack else None
+        if detail is not None and self._pending is not None and self._pending is not detail.node:
+            detail.show(self._pending)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Node]) -> None:
         node = event.node.data
@@ -190,7 +214,8 @@ class BudgetApp(App[None]):
         self.hit = (self.hit + step) % len(self.hits)
         self._show_hit(self.hits[self.hit])
         self.query_one(BudgetTree).focus()
-        self.notify(f"hit {self.hit + 1} of {len(self.hits)}", timeout=1.5)
+        self.status = f"hit {self.hit + 1} of {len(self.hits)}"
+        self._set_crumb(self.hits[self.hit])
 
     # ---------------------------------------------------------------- sort, copy, export
 
@@ -205,13 +230,16 @@ class BudgetApp(App[None]):
         if mode is None:
             self.notify("nothing to sort here", severity="warning")
             return
-        self.notify(f"sorted by {mode}", timeout=1.5)
         if focused is not None:
             tree.reveal(focused)
+            self._pending = focused
             self.query_one(Detail).show(focused)
+            self.status = f"sorted by {mode}"
+            self._set_crumb(focused)
 
     def action_copy(self) -> None:
         """Copy the focused table row (TAB-separated) or the focused tree node."""
+        self.flush_detail()
         focused = self.focused
         if isinstance(focused, DataTable) and focused.row_count:
             text = "\t".join(cell.plain if isinstance(cell, Text) else str(cell)
@@ -227,6 +255,7 @@ class BudgetApp(App[None]):
         self.notify(f"copied: {text[:60]}", timeout=2)
 
     def action_export(self) -> None:
+        self.flush_detail()
         detail = self.query_one(Detail)
         if detail.frame is None:
             self.notify("no table here to export", severity="warning")

@@ -1,0 +1,119 @@
+"""Time to first paint of `budgettui` on the sample against a bare Textual app, and key latency.
+
+    python benchmarks/startup.py [RUNS]        (default RUNS = 7)
+
+Each app starts in a fresh interpreter (imports included) and runs headless; "first paint"
+is the moment its first screen has been composed and refreshed. Both are measured in the
+same run, alternately, and the medians compared. Targets (issue 4): budgettui under 1.5× the
+bare app; every key answered within 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+
+CHILD = r"""
+import sys, time
+START = time.perf_counter()
+{imports}
+
+async def painted(pilot):
+    await pilot.pause()
+    sys.stdout.write(f"{{time.perf_counter() - START:.6f}}\n")
+    sys.stdout.flush()
+    pilot.app.exit()
+
+{make_app}.run(headless=True, size=(120, 40), auto_pilot=painted)
+"""
+
+BARE = CHILD.format(
+    imports="from textual.app import App\nfrom textual.widgets import Static\n"
+            "class Bare(App):\n    def compose(self):\n        yield Static('budgettui')\n",
+    make_app="Bare()",
+)
+BUDGETTUI = CHILD.format(
+    imports="import budgettui.cli\nfrom budgettui.model import load\nfrom budgettui.tui.app import BudgetApp\n",
+    make_app="BudgetApp(load())",
+)
+
+
+def first_paint(code: str) -> float:
+    """Seconds from launching a fresh interpreter to the app's first painted screen."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    float(result.stdout.strip())  # the child's own figure, from its first line of Python
+    return time.perf_counter() - start
+
+
+KEYS = ["j", "j", "l", "j", "j", "l", "s", "s", "s", "k", "h", "g", "G", "g", "2", "3", "1",
+        "slash", "x", "x", "h", "enter", "n", "N", "y", "question_mark", "escape", "t", "t"]
+
+
+async def key_latency(app, keys: list[str]) -> dict[str, list[tuple[float, float]]]:
+    """Per key: (wall ms, CPU ms) from the press until the screen has settled.
+
+    The wall time includes the test pilot's own pauses, which are the same for any app (see
+    the bare tree below); the CPU time is the work the key caused: handling and repainting.
+    """
+    times: dict[str, list[tuple[float, float]]] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        for key in keys:
+            wall, cpu = time.perf_counter(), time.process_time()
+            await pilot.press(key)
+            await pilot.pause()
+            times.setdefault(key, []).append(
+                ((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+    return times
+
+
+def bare_tree():
+    """A bare Textual app with a tree of 30 lines, to show what the pilot itself costs."""
+    from textual.app import App
+    from textual.widgets import Tree
+
+    class BareTree(App):
+        def compose(self):
+            tree: Tree[None] = Tree("root")
+            for i in range(30):
+                tree.root.add_leaf(f"node {i}")
+            tree.root.expand()
+            yield tree
+
+    return BareTree()
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    first_paint(BARE), first_paint(BUDGETTUI)  # warm the file cache
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(first_paint(BARE))
+        ours.append(first_paint(BUDGETTUI))
+    b, o = statistics.median(bare) * 1000, statistics.median(ours) * 1000
+    print(f"first paint, median of {runs} fresh processes (imports included):")
+    print(f"  bare Textual app   {b:7.0f} ms")
+    print(f"  budgettui sample   {o:7.0f} ms")
+    print(f"  ratio              {o / b:7.2f}×  (target < 1.5×)")
+    from budgettui.model import load
+    from budgettui.tui.app import BudgetApp
+
+    base = asyncio.run(key_latency(bare_tree(), ["down"] * 10))["down"]
+    print(f"key press in a bare Textual tree: wall {statistics.median(w for w, _ in base):5.1f} ms, "
+          f"CPU {statistics.median(c for _, c in base):5.1f} ms (the pilot's own cost)")
+    latency = asyncio.run(key_latency(BudgetApp(load()), KEYS))
+    print("budgettui keys (median / max; CPU is the work the key caused):")
+    for key, values in latency.items():
+        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        print(f"  {key:<14} wall {statistics.median(walls):6.1f} / {max(walls):6.1f}   "
+              f"CPU {statistics.median(cpus):6.1f} / {max(cpus):6.1f}")
+    worst = max(c for values in latency.values() for _, c in values)
+    print(f"  worst CPU per key {worst:.1f} ms (target < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
