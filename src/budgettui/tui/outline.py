@@ -137,9 +137,17 @@ def _narrative(budget: Budget, root: Node, doc_id: str) -> None:
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
 
 
+def findings_label(findings: pl.DataFrame) -> str:
+    """核对 with its findings counted by severity, most serious first."""
+    counts = findings["severity"].value_counts()
+    by = dict(zip(counts["severity"], counts["count"], strict=True))
+    parts = [f"{by[s]} {s}" for s in _SEVERITY_ORDER if by.get(s)]
+    return f"核对 ({' · '.join(parts) or '无'})"
+
+
 def _findings(budget: Budget, branch: Node) -> None:
     findings = _frame(budget, "findings", branch.doc_id).with_row_index("row")
-    branch.name = f"核对 ({findings.height})"
+    branch.name = findings_label(findings)
     ordered = sorted(findings.iter_rows(named=True),
                      key=lambda r: (_SEVERITY_ORDER.get(r["severity"], 9), r["row"]))
     for row in ordered:

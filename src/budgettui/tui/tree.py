@@ -14,6 +14,8 @@ from textual.widgets.tree import TreeNode
 from budgettui.tui.outline import Node
 
 AMOUNT_WIDTH = 11
+#: Tree width (cells) from which three amount columns are shown.
+WIDE = 66
 SORTS = ("code", "amount", "name")
 _MARK_STYLE = {"结转": "yellow", "error": "bold red", "warning": "yellow", "rounding": "cyan",
                "info": "dim"}
@@ -108,7 +110,10 @@ class BudgetTree(Tree[Node]):
         prefix = text.plain[: len(text.plain) - len(node.label.plain)]
         depth = len(data.path) - 1
         room = self.scrollable_content_region.width - depth * self.guide_depth - cell_len(prefix)
-        amounts = data.amounts[:3] if room >= 70 else data.amounts[:1]
+        # A wide tree shows total, basic and project in three columns (rows with one amount
+        # fill the first); a narrow one shows the total only.
+        columns = 3 if self.scrollable_content_region.width >= WIDE else 1
+        amounts = (*data.amounts[:columns], *[None] * (columns - len(data.amounts))) if data.amounts else ()
         column = Text()
         for amount in amounts:
             column.append(money(amount).rjust(AMOUNT_WIDTH), style="green")

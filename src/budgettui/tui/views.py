@@ -1,0 +1,241 @@
+"""What the detail pane shows for each kind of node, built from the Budget without Textual."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from rich.text import Text
+
+from budgettui import schema
+from budgettui.model import Budget
+from budgettui.tui.outline import Node
+from budgettui.tui.tree import money
+
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|元|%|个|辆|平方米|人)?")
+_TEXT_FIELDS = (("overview", "项目概况"), ("basis", "立项依据"), ("necessity", "项目设立必要性"),
+                ("measures", "保证项目实施的制度、措施"), ("plan", "项目实施计划"),
+                ("goal_implementation", "实施期总体目标"), ("goal_annual", "年度总体目标"))
+_FUND_PARTS = (("central", "中央财政资金"), ("provincial", "省级财政资金"),
+               ("local", "市县（区）财政资金"), ("self", "单位自筹"), ("other", "其他资金"))
+INDICATOR_COLUMNS = ["level1", "level2", "name", "value", "flag", "source_line"]
+
+
+@dataclass(slots=True)
+class ProjectTabs:
+    """A project's tabs: indicators per period, its text fields, its source lines."""
+
+    annual: pl.DataFrame
+    implementation: pl.DataFrame
+    text: Text
+    source: Text
+
+
+@dataclass(slots=True)
+class View:
+    """The detail of one node: facts on top, then prose, a table, or a project's tabs.
+
+    `frame` and `name` are what `y` copies from and `e` exports."""
+
+    facts: Text
+    table: pl.DataFrame | None = None
+    resource: str | None = None
+    prose: Text | None = None
+    tabs: ProjectTabs | None = None
+    frame: pl.DataFrame | None = None
+    name: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def bar(share: Decimal, width: int = 20) -> str:
+    """A share (0–1) as a bar of full and empty blocks."""
+    filled = min(int((share * width).to_integral_value()), width) if share > 0 else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (part / whole * 100).quantize(Decimal("0.01"))
+
+
+def with_share(frame: pl.DataFrame, whole: Decimal | None) -> pl.DataFrame:
+    """Add `share_pct`: each row's total as a percentage of `whole`, exact to 0.01."""
+    shares = [percent(total, whole) for total in frame["total"]]
+    return frame.with_columns(pl.Series("share_pct", shares, dtype=pl.Decimal(8, 2)))
+
+
+def _ordered(frame: pl.DataFrame, column: str, keys: list[str | None]) -> pl.DataFrame:
+    """Rows in the order of `keys` (the tree's order of the node's children)."""
+    order = {key: i for i, key in enumerate(keys)}
+    return frame.sort(pl.col(column).replace_strict(order, default=None))
+
+
+class Views:
+    """Builds the View of each kind of node from the Budget."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+
+    def _frame(self, resource: str, doc_id: str) -> pl.DataFrame:
+        return self.budget[resource].filter(pl.col("doc_id") == doc_id)
+
+    def of(self, node: Node) -> View:
+        """The view of `node`, by its kind (a table node shows its table)."""
+        return getattr(self, f"_{node.kind}", self._resource)(node)
+
+    def _document(self, node: Node) -> View:
+        doc = self._frame("documents", node.doc_id).row(0, named=True)
+        facts = Text.assemble(
+            (f"{doc['title']}\n", "bold"),
+            f"部门 {doc['department']} · 预算年度 {doc['year']} · {doc['line_count']} 行\n",
+            (f"{Path(doc['source_path']).name}  sha256 {doc['sha256'][:16]}…", "dim"),
+        )
+        counts = pl.DataFrame({
+            "resource": [r.name for r in schema.RESOURCES],
+            "表": [r.table_no for r in schema.RESOURCES],
+            "标题": [r.zh for r in schema.RESOURCES],
+            "行数": [self._frame(r.name, node.doc_id).height for r in schema.RESOURCES],
+        })
+        return View(facts, counts, frame=counts, name="resources")
+
+    def _summary(self, node: Node) -> View:
+        """Tables 1 and 4 as a readable summary: non-empty lines only."""
+        frame = self._frame("budget_summary", node.doc_id)
+        printed = frame.filter(pl.col("amount").is_not_null())
+        lines = Text("预算收支总表（万元）\n", style="bold")
+        for side, title in (("income", "收入"), ("expenditure", "支出")):
+            lines.append(f"\n{title}\n", style="bold")
+            for row in printed.filter(pl.col("side") == side).iter_rows(named=True):
+                style = "bold" if row["row_kind"] != "item" else ""
+                lines.append(f"  {row['item']:<20}{money(row['amount']):>14}\n", style=style)
+        fiscal = self._frame("fiscal_summary", node.doc_id)
+        spent = fiscal.filter((pl.col("side") == "expenditure") & pl.col("total").is_not_null())
+        lines.append("\n财政拨款支出（表4）\n", style="bold")
+        for row in spent.iter_rows(named=True):
+            lines.append(f"  {row['item']:<20}{money(row['total']):>14}\n")
+        return View(lines, frame=frame, name="budget_summary")
+
+    def _resource(self, node: Node) -> View:
+        resource = node.resource or "documents"
+        meta = schema.resource(resource)
+        number = f"表{meta.table_no} " if meta.table_no else ""
+        frame = self._frame(resource, node.doc_id)
+        facts = Text.assemble((f"{number}{meta.zh}", "bold"), f"  {meta.en} · {frame.height} 行")
+        if frame.height == 0:
+            facts.append("\n本表无数据。")
+        return View(facts, frame, resource, frame=frame, name=resource)
+
+    def _subject(self, node: Node) -> View:
+        frame = self._frame("expenditure_by_subject", node.doc_id)
+        row = frame.filter(pl.col("code") == node.key).row(0, named=True)
+        total = frame.filter(pl.col("code").is_null())["total"]
+        parent = frame.filter(pl.col("code") == row["parent_code"])["total"] if row["parent_code"] else total
+        facts = Text.assemble((f"{row['code']} {row['name']}\n", "bold"),
+                              f"合计 {money(row['total'])} 万元 = 基本支出 {money(row['basic'])}"
+                              f" + 项目支出 {money(row['project'])}    第{row['source_line']}行\n")
+        for title, whole in (("占上级", parent), ("占总额", total)):
+            share = percent(row["total"], whole.item() if whole.len() else None)
+            if share is not None:
+                facts.append(f"{title} {bar(share / 100)} {share}%\n")
+        children = [c.key for c in node.children]
+        rows = _ordered(with_share(frame.filter(pl.col("code").is_in(children)), row["total"]),
+                        "code", children)
+        table = rows.select("code", "name", "total", "basic", "project", "share_pct", "source_line")
+        return View(facts, table, "expenditure_by_subject", frame=table, name=f"subject-{row['code']}")
+
+    def _unit(self, node: Node) -> View:
+        units = self._frame("units", node.doc_id)
+        unit = units.filter(pl.col("unit_id") == node.key).row(0, named=True)
+        projects = self._frame("projects", node.doc_id).filter(pl.col("unit_id") == node.key)
+        total = projects["total"].sum() if projects.height else None
+        facts = Text.assemble((f"{unit['name']}\n", "bold"), f"{unit['kind'] or '单位'} · "
+                              f"{projects.height} 个项目 · 项目支出 {money(total)} 万元\n")
+        costs = self._frame("operating_costs", node.doc_id).filter(pl.col("unit") == unit["name"])
+        if costs.height:
+            facts.append(f"机关运行经费 {money(costs['total'].item())} 万元"
+                         f"（表11 第{costs['source_line'].item()}行）\n")
+        kind = pl.when(pl.col("kind") == "current").then(pl.lit("本年")).otherwise(pl.lit("结转"))
+        rows = _ordered(with_share(projects, total).with_columns(kind.alias("kind")), "project_id",
+                        [c.key for c in node.children])
+        table = rows.select("project_id", "name", "kind", "total", "share_pct", "source_line")
+        return View(facts, table, "projects", frame=table, name=f"unit-{node.key}")
+
+    def _project(self, node: Node) -> View:
+        project = self._frame("projects", node.doc_id).filter(pl.col("project_id") == node.key)
+        row = project.row(0, named=True)
+        targets = self._frame("performance_targets", node.doc_id).filter(pl.col("project_id") == node.key)
+        kind = "本年预算（表12）" if row["kind"] == "current" else "上年结转（表13）"
+        facts = Text.assemble((f"{row['name']}\n", "bold"), f"{row['unit']} · {kind} · 第{row['source_line']}行\n",
+                              f"合计 {money(row['total'])} 万元  一般公共预算 {money(row['general_budget'])}"
+                              f"  政府性基金 {money(row['fund_budget'])}\n")
+        if targets.height == 0:
+            facts.append("本项目没有绩效目标表。\n", style="yellow")
+            return View(facts, frame=project, name=f"project-{node.key}")
+        target = targets.row(0, named=True)
+        facts.append(f"项目属性 {target['attribute'] or ''} · 项目期 {target['period'] or ''} · "
+                     f"填报日期 {target['fill_date'] or target['fill_time'] or '未印'}\n")
+        for prefix, title in (("annual", "年度资金"), ("total", "实施期资金")):
+            parts = "  ".join(f"{zh} {money(target[f'{prefix}_{part}'])}" for part, zh in _FUND_PARTS
+                              if target[f"{prefix}_{part}"])
+            funds = target["annual_funds" if prefix == "annual" else "total_funds"]
+            facts.append(f"{title} {money(funds)} 元  {parts}\n")
+        indicators = self._frame("indicators", node.doc_id).filter(pl.col("project_id") == node.key)
+        body = Text()
+        for name, title in _TEXT_FIELDS:
+            if target[name]:
+                body.append(f"{title}\n", style="bold")
+                body.append(f"{target[name]}\n\n")
+        flagged = set(indicators.filter(pl.col("flag").is_not_null())["source_line"])
+        tabs = ProjectTabs(
+            annual=indicators.filter(pl.col("period") == "annual").select(INDICATOR_COLUMNS),
+            implementation=indicators.filter(pl.col("period") == "implementation").select(INDICATOR_COLUMNS),
+            text=body,
+            source=self.source(node.doc_id, target["source_line"], target["last_line"], flagged),
+        )
+        frame = indicators.filter(pl.col("period") == "annual").select(["period", *INDICATOR_COLUMNS])
+        return View(facts, tabs=tabs, frame=frame, name=f"indicators-{node.key}")
+
+    def source(self, doc_id: str, first: int, last: int | None, marked: set[int] | None = None) -> Text:
+        """Source lines with their numbers; lines of repaired rows marked with ◆."""
+        text = Text()
+        for line in self.budget.source_lines(doc_id, first, last):
+            flag = "◆" if marked and line.no in marked else " "
+            text.append(f"{line.no:>5} {flag} ", style="dim" if flag == " " else "bold yellow")
+            text.append(line.text.replace("\t", " │ ") + "\n")
+        return text
+
+    def _section(self, node: Node) -> View:
+        part, section = (node.key or "|").split("|", 1)
+        paragraphs = self._frame("narrative", node.doc_id).filter(
+            (pl.col("part") == part) & (pl.col("section") == section))
+        prose = Text()
+        heading = None
+        for row in paragraphs.iter_rows(named=True):
+            if row["heading"] and row["heading"] != heading:
+                heading = row["heading"]
+                prose.append(f"{heading}\n", style="bold")
+            start = len(prose)
+            prose.append(f"{row['text']}  ")
+            prose.append(f"〔{row['source_line']}〕\n\n", style="dim")
+            for match in _FIGURE.finditer(row["text"]):
+                prose.stylize("bold green", start + match.start(), start + match.end())
+        figures = [(m.group().strip(), r["source_line"]) for r in paragraphs.iter_rows(named=True)
+                   for m in _FIGURE.finditer(r["text"]) if len(m.group().strip()) > 2]
+        table = pl.DataFrame(figures, schema={"figure": pl.String, "source_line": pl.Int64}, orient="row")
+        return View(Text(section, style="bold"), table, prose=prose, frame=table, name=f"figures-{section}")
+
+    def _finding(self, node: Node) -> View:
+        findings = self._frame("findings", node.doc_id)
+        row = findings.row(int(node.key or 0), named=True)
+        facts = Text.assemble((f"{row['severity']}  {row['rule']}\n", "bold"), f"{row['message']}\n")
+        for title, column in (("资源", "resource"), ("键", "key"), ("应为", "expected"), ("实为", "actual")):
+            if row[column] is not None:
+                facts.append(f"{title} {row[column]}\n")
+        facts.append("enter: 跳到相关节点\n", style="dim")
+        line = row["source_line"]
+        prose = self.source(node.doc_id, max(1, line - 2), line + 2, {line}) if line else None
+        return View(facts, prose=prose, frame=findings.slice(int(node.key or 0), 1), name="finding")

@@ -1,0 +1,50 @@
+"""SVG snapshots of the browser's main screens at 80×24 and 160×50 (pytest-textual-snapshot).
+
+After an intended change of the screens, review and update them with
+`pytest tests/test_tui_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from budgettui.tui.app import DETAIL_DELAY, BudgetApp
+
+SMALL, LARGE = (80, 24), (160, 50)
+
+
+async def settle(pilot) -> None:
+    """Let the detail pane catch up with the cursor before the screenshot."""
+    await pilot.pause(DETAIL_DELAY * 4)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x50"])
+def test_start_screen(snap_compare, budget, size):
+    assert snap_compare(BudgetApp(budget), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x50"])
+def test_project_found_by_pinyin(snap_compare, budget, size):
+    keys = ["slash", "x", "x", "h", "enter"]
+    assert snap_compare(BudgetApp(budget), press=keys, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x50"])
+def test_subject_with_children(snap_compare, budget, size):
+    keys = ["j", "j", "l", "j", "j", "l"]
+    assert snap_compare(BudgetApp(budget), press=keys, terminal_size=size, run_before=settle)
+
+
+def test_units_open_to_depth_3(snap_compare, budget):
+    assert snap_compare(BudgetApp(budget), press=["3", "j", "j", "j"], terminal_size=LARGE,
+                        run_before=settle)
+
+
+def test_help_screen(snap_compare, budget):
+    assert snap_compare(BudgetApp(budget), press=["question_mark"], terminal_size=SMALL,
+                        run_before=settle)
+
+
+def test_light_theme_project(snap_compare, budget):
+    keys = ["slash", *"xxh", "enter", "t"]
+    assert snap_compare(BudgetApp(budget), press=keys, terminal_size=LARGE, run_before=settle)
