@@ -2,6 +2,9 @@
 
 The outline is built from the Budget without Textual (outline.py); the tree shows it and
 loads a branch when it is opened; search (search.py) and "go to" work on all of it.
+
+Given sources instead of a Budget, the app paints first and parses in a thread: nothing
+that imports Polars is imported before the first screen is up.
 """
 
 from __future__ import annotations
@@ -9,8 +12,8 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -18,19 +21,20 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
-from budgettui.model import Budget
-from budgettui.output import render, write_atomic
-from budgettui.tui import outline
 from budgettui.tui.commands import GoToProvider
-from budgettui.tui.detail import Detail
-from budgettui.tui.outline import Node
 from budgettui.tui.screens import ExportScreen, HelpScreen
-from budgettui.tui.search import SearchIndex
-from budgettui.tui.tree import BudgetTree, money
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from budgettui.model import Budget
+    from budgettui.tui.outline import Node
+    from budgettui.tui.search import SearchIndex
 
 #: Seconds the cursor must rest before the detail pane is rebuilt.
 DETAIL_DELAY = 0.08
 
+_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export"}
 _SUBJECT_RESOURCES = {"subjects", "income_by_subject", "expenditure_by_subject",
                       "general_budget_expenditure", "fund_expenditure"}
 
@@ -55,42 +59,97 @@ class BudgetApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, budget: Budget, export_folder: Path | None = None) -> None:
+    def __init__(self, budget: Budget | None = None, export_folder: Path | None = None,
+                 sources: list[Path] | None = None) -> None:
         super().__init__()
         self.budget = budget
+        self.sources = sources or []
         self.export_folder = export_folder or Path("exports")
-        self.outlines = outline.build(budget)
-        self.by_id = {node.id: node for root in self.outlines for node in root.walk()}
+        self.outlines: list[Node] = []
+        self.by_id: dict[str, Node] = {}
         self.index: SearchIndex | None = None
         self.hits: list[Node] = []
         self.hit = 0
         self.status = ""
+        self.error: str | None = None
         self._pending: Node | None = None
         self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
+        if budget is not None:
+            self._prepare(budget)
+
+    def _prepare(self, budget: Budget) -> None:
+        from budgettui.tui import outline
+
+        self.budget = budget
+        self.outlines = outline.build(budget)
+        self.by_id = {node.id: node for root in self.outlines for node in root.walk()}
         titles = budget["documents"]["title"].to_list()
         self.title = titles[0] if len(titles) == 1 else f"budgettui · {len(titles)} 份文档"
 
+    def _panes(self):
+        from budgettui.tui.detail import Detail
+        from budgettui.tui.tree import BudgetTree
+
+        return BudgetTree(self.outlines, id="tree"), Detail(self.budget, id="detail")
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="crumb")
+        yield Static("正在读取文档…" if self.budget is None else "", id="crumb")
         with Horizontal(id="main"):
-            yield BudgetTree(self.outlines, id="tree")
-            yield Detail(self.budget, id="detail")
+            if self.budget is not None:
+                yield from self._panes()
+            else:
+                yield Static("正在读取文档…", id="loading")
         yield Input(placeholder="search: name, code or pinyin initials", id="search")
         yield Footer()
 
     def on_mount(self) -> None:
-        tree = self.query_one(BudgetTree)
+        if self.budget is None:
+            self.run_worker(self._load, thread=True, group="load")
+        else:
+            self._start_browsing()
+
+    def _load(self) -> None:
+        """Parse the sources (in a thread) and hand the Budget to the app."""
+        from budgettui.model import load
+        from budgettui.sources import InputError
+
+        try:
+            budget = load(*self.sources)
+        except InputError as exc:
+            self.error = str(exc)
+            self.call_from_thread(self.exit, None, 2)
+            return
+        self._prepare(budget)
+        self.call_from_thread(self._loaded)
+
+    async def _loaded(self) -> None:
+        main = self.query_one("#main")
+        await main.remove_children()
+        await main.mount(*self._panes())
+        self.screen.set_focus(self.query_one("#tree"))
+        self._start_browsing()
+
+    def _start_browsing(self) -> None:
+        tree = self.query_one("#tree", Tree)
         if tree.root.children:
             tree.cursor_line = 0  # on the first document; its detail follows the first paint
         # The search index needs pypinyin (~130 ms to import): build it once the screen is up.
         self.set_timer(1.0, lambda: self.run_worker(self._build_index, thread=True, group="index"))
 
     def _build_index(self) -> None:
+        from budgettui.tui.search import SearchIndex
+
         self.index = SearchIndex(self.outlines)
 
     # ---------------------------------------------------------------- focus and detail
+
+    def _tree(self):
+        return self.query_one("#tree", Tree)
+
+    def _detail(self):
+        return self.query_one("#detail")
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         self._focus_node(event.node)
@@ -117,7 +176,7 @@ class BudgetApp(App[None]):
 
     def flush_detail(self) -> None:
         """Show the focused node's detail now, if it is not on display yet."""
-        detail = self.screen_stack[0].query_one_optional(Detail) if self.screen_stack else None
+        detail = self.screen_stack[0].query_one_optional("#detail") if self.screen_stack else None
         if detail is not None and self._pending is not None and self._pending is not detail.node:
             detail.show(self._pending)
 
@@ -130,12 +189,14 @@ class BudgetApp(App[None]):
 
     def go_to(self, node: Node) -> None:
         """Open the tree down to `node` and focus it."""
-        tree = self.query_one(BudgetTree)
+        tree = self._tree()
         tree.reveal(node)
         tree.focus()
 
     def finding_target(self, finding: Node) -> Node | None:
         """The node a finding concerns: its project, unit, subject or table."""
+        import polars as pl
+
         row = self.budget["findings"].filter(pl.col("doc_id") == finding.doc_id).row(
             int(finding.key or 0), named=True)
         doc, resource, key = finding.doc_id, row["resource"], row["key"]
@@ -159,7 +220,10 @@ class BudgetApp(App[None]):
     # ---------------------------------------------------------------- search
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` searches only from the main screen and not while typing into a box."""
+        """Nothing acts on the budget before it is loaded; `/` searches only from the main
+        screen and not while typing into a box."""
+        if self.budget is None and action in _NEEDS_BUDGET:
+            return False
         if action == "search":
             return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
         return True
@@ -183,7 +247,7 @@ class BudgetApp(App[None]):
 
     def _show_hit(self, node: Node) -> None:
         """Reveal a hit; branches opened only for the previous hit close again."""
-        tree = self.query_one(BudgetTree)
+        tree = self._tree()
         keep = {n.id for n in node.path}
         for branch in reversed(self._opened_by_search):
             if branch.data is not None and branch.data.id not in keep:
@@ -205,7 +269,7 @@ class BudgetApp(App[None]):
         search = self.query_one("#search", Input)
         search.display = False
         self._opened_by_search = []  # what the chosen hit needed stays open
-        self.screen.set_focus(self.query_one(BudgetTree))
+        self.screen.set_focus(self._tree())
 
     def action_next_hit(self, step: int = 1) -> None:
         if not self.hits:
@@ -213,14 +277,14 @@ class BudgetApp(App[None]):
             return
         self.hit = (self.hit + step) % len(self.hits)
         self._show_hit(self.hits[self.hit])
-        self.query_one(BudgetTree).focus()
+        self._tree().focus()
         self.status = f"hit {self.hit + 1} of {len(self.hits)}"
         self._set_crumb(self.hits[self.hit])
 
     # ---------------------------------------------------------------- sort, copy, export
 
     def action_sort(self) -> None:
-        tree = self.query_one(BudgetTree)
+        tree = self._tree()
         node = tree.cursor_node
         if node is None:
             return
@@ -233,7 +297,7 @@ class BudgetApp(App[None]):
         if focused is not None:
             tree.reveal(focused)
             self._pending = focused
-            self.query_one(Detail).show(focused)
+            self._detail().show(focused)
             self.status = f"sorted by {mode}"
             self._set_crumb(focused)
 
@@ -245,10 +309,12 @@ class BudgetApp(App[None]):
             text = "\t".join(cell.plain if isinstance(cell, Text) else str(cell)
                              for cell in focused.get_row_at(focused.cursor_row))
         else:
-            node = self.query_one(BudgetTree).cursor_node
+            node = self._tree().cursor_node
             data = node.data if node is not None else None
             if data is None:
                 return
+            from budgettui.tui.tree import money
+
             text = " ".join(p for p in (data.code, data.name, *(money(a) for a in data.amounts[:1])) if p)
         self.copy_to_clipboard(text)
         self.clipboard_text = text
@@ -256,7 +322,7 @@ class BudgetApp(App[None]):
 
     def action_export(self) -> None:
         self.flush_detail()
-        detail = self.query_one(Detail)
+        detail = self._detail()
         if detail.frame is None:
             self.notify("no table here to export", severity="warning")
             return
@@ -279,6 +345,8 @@ class BudgetApp(App[None]):
 
 def save(frame: pl.DataFrame, fmt: str, path: Path) -> None:
     """Write one table atomically as csv, tsv, json, ndjson or parquet."""
+    from budgettui.output import render, write_atomic
+
     if fmt != "parquet":
         write_atomic(path, render(frame, fmt))
         return
