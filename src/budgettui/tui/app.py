@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 DETAIL_DELAY = 0.08
 
 _NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export"}
-_SUBJECT_RESOURCES = {"subjects", "income_by_subject", "expenditure_by_subject",
-                      "general_budget_expenditure", "fund_expenditure"}
 
 
 class BudgetApp(App[None]):
@@ -194,28 +192,10 @@ class BudgetApp(App[None]):
         tree.focus()
 
     def finding_target(self, finding: Node) -> Node | None:
-        """The node a finding concerns: its project, unit, subject or table."""
-        import polars as pl
+        """The node a finding concerns: its project, unit, subject, section or table."""
+        from budgettui.tui.outline import target_of
 
-        row = self.budget["findings"].filter(pl.col("doc_id") == finding.doc_id).row(
-            int(finding.key or 0), named=True)
-        doc, resource, key = finding.doc_id, row["resource"], row["key"]
-        if resource in ("performance_targets", "indicators") and key:
-            targets = self.budget["performance_targets"].filter(
-                (pl.col("doc_id") == doc) & (pl.col("perf_id") == key))
-            key = targets["project_id"].item() if targets.height else None
-            resource = "projects"
-        candidates = {
-            "projects": f"{doc}|project|{key}",
-            "units": f"{doc}|unit|{key}",
-        }
-        if resource in _SUBJECT_RESOURCES:
-            candidates[resource] = f"{doc}|subject|{key}"
-        node = self.by_id.get(candidates.get(resource, ""))
-        if node is None:
-            node = next((n for n in self.by_id.values()
-                         if n.doc_id == doc and n.kind == "resource" and n.resource == resource), None)
-        return node
+        return target_of(self.budget, self.by_id, finding)
 
     # ---------------------------------------------------------------- search
 

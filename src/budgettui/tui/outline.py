@@ -154,3 +154,40 @@ def _findings(budget: Budget, branch: Node) -> None:
         label = f"{row['rule']} {row['key'] or ''} {row['message']}".strip()
         branch.add(Node("finding", branch.doc_id, label, key=str(row["row"]), resource="findings",
                         mark=row["severity"]))
+
+
+_SUBJECT_RESOURCES = {"subjects", "income_by_subject", "expenditure_by_subject",
+                      "general_budget_expenditure", "fund_expenditure"}
+
+
+def target_of(budget: Budget, by_id: dict[str, Node], finding: Node) -> Node | None:
+    """The node a finding (a node of the 核对 branch) concerns, found from its resource and
+    key: a project (also for its performance table), a unit, a subject, the narrative section
+    of a paragraph, or else the table it is about."""
+    doc = finding.doc_id
+    row = _frame(budget, "findings", doc).row(int(finding.key or 0), named=True)
+    resource, key = row["resource"], row["key"]
+    if resource in ("performance_targets", "indicators") and key:
+        target = _frame(budget, "performance_targets", doc).filter(pl.col("perf_id") == key)
+        key, resource = (target["project_id"].item() if target.height else None), "projects"
+    if resource == "operating_costs" and key:
+        unit = _frame(budget, "units", doc).filter(pl.col("name") == key)
+        key, resource = (unit["unit_id"].item() if unit.height else None), "units"
+    if resource == "narrative" and key and key.isdigit():
+        paragraph = _frame(budget, "narrative", doc).filter(pl.col("seq") == int(key))
+        if paragraph.height:
+            where = paragraph.row(0, named=True)
+            return by_id.get(f"{doc}|section|{where['part']}|{where['section']}")
+    ids = {"projects": f"{doc}|project|{key}", "units": f"{doc}|unit|{key}",
+           "project_subtotals": f"{doc}|unit|{key}", "documents": f"{doc}|document|{doc}"}
+    if resource in _SUBJECT_RESOURCES:
+        ids[resource] = f"{doc}|subject|{key}"
+    node = by_id.get(ids.get(resource, ""))
+    if node is None:
+        tables = {"projects": "单位与项目", "project_subtotals": "单位与项目", "units": "单位与项目",
+                  "performance_targets": "单位与项目", "subjects": "功能科目"}
+        node = by_id.get(f"{doc}|resource|{tables[resource]}") if resource in tables else None
+    if node is None:
+        node = next((n for n in by_id.values()
+                     if n.doc_id == doc and n.kind == "resource" and n.resource == resource), None)
+    return node or by_id.get(f"{doc}|document|{doc}")
