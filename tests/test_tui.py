@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
@@ -285,3 +286,59 @@ def test_search_index_on_the_sample(budget):
     assert index.find("") == []
     node = index.find("信息化经费")[0]
     assert node.amounts == (Decimal("30.42"),)
+
+
+async def test_browser_parses_its_sources_after_the_first_paint(budget):
+    from conftest import SAMPLE
+
+    app = BudgetApp(sources=[SAMPLE])
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):  # the thread parses while the screen is already up
+            if app.query("#tree"):
+                break
+            await pilot.pause(0.05)
+        await rest(pilot)
+        assert crumb(app) == "部门"
+        assert app.budget is not None and app.budget["projects"].height == 64
+        await pilot.press("slash", *"xxh", "enter")
+        assert cursor(app) == "信息化经费"
+
+
+async def test_browser_ends_with_the_message_when_a_source_cannot_be_read(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    app = BudgetApp(sources=[empty])
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    assert app.error == f"{empty}: empty file"
+
+
+def test_browser_module_does_not_import_polars_before_it_paints():
+    import subprocess
+    import sys
+
+    code = "import sys, budgettui.cli, budgettui.tui.app; print('polars' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_every_finding_leads_to_a_node(budget):
+    from collections import Counter
+
+    from budgettui.tui import outline
+
+    roots = outline.build(budget)
+    by_id = {node.id: node for root in roots for node in root.walk()}
+    findings = [node for node in roots[0].walk() if node.kind == "finding"]
+    assert len(findings) == budget["findings"].height
+    targets = [outline.target_of(budget, by_id, finding) for finding in findings]
+    assert all(t is not None and t.kind != "document" for t in targets)
+    kinds = Counter(t.kind for t in targets)
+    assert kinds["section"] == budget["findings"].filter(pl.col("resource") == "narrative").height
+    by_rule = {f.name.split()[0]: t for f, t in zip(findings, targets, strict=True)}
+    assert by_rule["t13.unit_sum"].name == "高平市就业和人才服务中心"
+    assert by_rule["target.dept_code"].name == "城乡医疗救助本级补助（三保）"

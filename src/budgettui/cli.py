@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-from budgettui import schema
 from budgettui.sources import InputError
 
 app = typer.Typer(
@@ -45,12 +44,19 @@ def fail(message: str) -> typer.Exit:
 
 
 def _load(sources: list[Path] | None):
+    """Load the sources; a skipped file is one `budgettui: skipped …` line on stderr (exit 0
+    when another loaded), no document at all is exit 2."""
     from budgettui.model import load
 
     try:
-        return load(*(sources or []))
+        budget = load(*(sources or []))
     except InputError as exc:
+        for cause in exc.causes:
+            typer.echo(f"budgettui: skipped {cause}", err=True)
         raise fail(str(exc)) from None
+    for error in budget.skipped:
+        typer.echo(f"budgettui: skipped {error}", err=True)
+    return budget
 
 
 def _check_format(fmt: str) -> None:
@@ -76,11 +82,22 @@ def _emit(text: str, output: str | None) -> None:
 
 @app.command()
 def browse(sources: Sources = None) -> None:
-    """Open the budget in the terminal browser (the default command)."""
-    budget = _load(sources)
+    """Open the budget in the terminal browser (the default command).
+
+    The browser paints first and parses in a thread; a document it cannot read ends it
+    with the usual one-line message and exit code 2."""
+    from budgettui.sources import expand_sources
+
+    try:
+        paths = expand_sources(list(sources or []))
+    except InputError as exc:
+        raise fail(str(exc)) from None
     from budgettui.tui.app import BudgetApp
 
-    BudgetApp(budget).run()
+    browser = BudgetApp(sources=paths)
+    browser.run()
+    if browser.error:
+        raise fail(browser.error)
 
 
 @app.command()
@@ -88,6 +105,7 @@ def tables(sources: Sources = None, fmt: Format = "table") -> None:
     """List the resources with their titles and row counts."""
     import polars as pl
 
+    from budgettui import schema
     from budgettui.output import render
 
     _check_format(fmt)
@@ -116,6 +134,7 @@ def show(
     ] = None,
 ) -> None:
     """Print one resource: every row, exact amounts."""
+    from budgettui import schema
     from budgettui.output import render
 
     if resource not in schema.BY_NAME:
@@ -143,6 +162,7 @@ def check(
     import json
     from decimal import Decimal, InvalidOperation
 
+    from budgettui import schema
     from budgettui.checks import check_budget, merged_findings, render_text, summary
     from budgettui.output import records
 

@@ -13,21 +13,29 @@ from budgettui import narrative, schema, tables
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
-from budgettui.segment import Segments, segment
-from budgettui.sources import Line, SourceText, expand_sources, read_source
+from budgettui.segment import Segments, recognised, segment
+from budgettui.sources import InputError, Line, SourceText, expand_sources, read_source
 from budgettui.tables import Context, Row, split_table
 
 _DEPARTMENT = re.compile(r"^部门名称[：:]\s*(.+)$")
 _YEAR = re.compile(r"(\d{4})\s*年度?")
+#: Budget years taken as printed; any other is a misprint (and would break date arithmetic).
+YEARS = range(1950, 3000)
 
 
 class Budget:
-    """All resources of the loaded documents; `budget["projects"]` is a polars.DataFrame."""
+    """All resources of the loaded documents; `budget["projects"]` is a polars.DataFrame.
+
+    `skipped` lists the sources that could not be loaded (each also a `documents` row without
+    lines and a `parse.unreadable` finding).
+    """
 
     def __init__(self, frames: dict[str, pl.DataFrame],
-                 texts: dict[str, list[Line]] | None = None) -> None:
+                 texts: dict[str, list[Line]] | None = None,
+                 skipped: tuple[InputError, ...] = ()) -> None:
         self._frames = frames
         self._texts = texts or {}
+        self.skipped = skipped
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         schema.resource(name)  # a clear KeyError for unknown names
@@ -63,21 +71,55 @@ class _Document:
 
 
 def load(*sources: str | Path) -> Budget:
-    """Load files and folders (none: the bundled sample) into one Budget."""
+    """Load files and folders (none: the bundled sample) into one Budget.
+
+    A source that cannot be loaded (empty, binary, not a budget disclosure …) does not stop
+    the others: it is listed in `Budget.skipped`, as a `documents` row and as a
+    `parse.unreadable` finding. InputError when a path does not exist, a folder holds no
+    documents, or no document at all could be loaded.
+    """
     paths = expand_sources(list(sources))
     documents: list[_Document] = []
+    skipped: list[InputError] = []
     used: set[str] = set()
     for path in paths:
         doc_id = _unique_id(path.stem, used)
-        documents.append(parse_document(read_source(path), doc_id))
+        try:
+            documents.append(parse_document(read_source(path), doc_id))
+        except InputError as error:
+            skipped.append(error)
+            documents.append(_skipped_document(path, doc_id, error))
+    if len(skipped) == len(paths):
+        raise _nothing_loaded(sources, skipped)
     frames = {}
     for resource in schema.RESOURCES:
         rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
         frames[resource.name] = resource.frame(rows)
     frames = _link(frames)
     frames["budget_lines"] = budget_lines(frames)
-    budget = Budget(frames, {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents})
-    return _with_checks(budget)
+    texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
+    return _with_checks(Budget(frames, texts, tuple(skipped)))
+
+
+def _nothing_loaded(sources: tuple[str | Path, ...], errors: list[InputError]) -> InputError:
+    """The error when no document could be loaded: the only one, or a summary of several."""
+    if len(errors) == 1:
+        return errors[0]
+    where = ", ".join(str(s) for s in sources) or errors[0].path
+    summary = InputError(where, f"no document could be loaded ({len(errors)} files skipped)")
+    summary.causes = errors
+    return summary
+
+
+def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
+    """A source that could not be loaded: its documents row and a finding saying why."""
+    document = {"doc_id": doc_id, "title": path.name, "source_path": str(path), "sha256": error.sha256}
+    finding = {
+        "doc_id": doc_id, "rule": "parse.unreadable", "severity": "error",
+        "message": f"{path.name} not loaded: {error.reason}", "resource": "documents", "key": doc_id,
+        "source_line": error.line,
+    }
+    return _Document({"documents": [document], "findings": [finding]}, [])
 
 
 def _with_checks(budget: Budget) -> Budget:
@@ -89,7 +131,7 @@ def _with_checks(budget: Budget) -> Budget:
         return budget
     frames = {name: budget[name] for name in budget.resources}
     frames["findings"] = pl.concat([frames["findings"], schema.resource("findings").frame(found)])
-    return Budget(frames, budget._texts)
+    return Budget(frames, budget._texts, budget.skipped)
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
@@ -102,10 +144,18 @@ def _unique_id(stem: str, used: set[str]) -> str:
 
 
 def parse_document(source: SourceText, doc_id: str) -> _Document:
-    """Segment one document and run every parser over its sections."""
+    """Segment one document and run every parser over its sections.
+
+    InputError when the document is not recognisably a budget disclosure."""
     seg = segment(source.lines)
+    if not recognised(seg):
+        error = InputError(source.path, "not a budget disclosure: no budget table title "
+                                        "(e.g. 2026年预算收支总表) and no budget title on its cover")
+        error.sha256 = source.sha256
+        raise error
     department = _department(seg)
     ctx = Context(doc_id, department)
+    _report_damage(ctx, source)
     unit_rows = narrative.units_from_overview(seg.overview, doc_id)
     ctx.unit_names = [u["name"] for u in unit_rows]
     rows: dict[str, list[Row]] = {name: [] for name in schema.BY_NAME}
@@ -134,8 +184,9 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     performance = parse_performance(seg.performance, doc_id)
     rows["performance_targets"] = performance.targets
     rows["indicators"] = performance.indicators
-    rows["findings"] = ctx.findings + performance.findings
     rows["documents"] = [_document_row(source, doc_id, seg, department)]
+    _check_year(ctx, rows["documents"][0])
+    rows["findings"] = ctx.findings + performance.findings
     return _Document(rows, source.lines)
 
 
@@ -167,6 +218,27 @@ def _document_row(source: SourceText, doc_id: str, seg: Segments, department: st
         "encoding": source.encoding,
         "line_count": len(source.lines),
     }
+
+
+def _report_damage(ctx: Context, source: SourceText) -> None:
+    """One finding for the bytes that were undecodable or control characters (now U+FFFD)."""
+    if not source.damaged:
+        return
+    shown = ", ".join(str(n) for n in source.damaged[:10])
+    more = f" and {len(source.damaged) - 10} more" if len(source.damaged) > 10 else ""
+    ctx.finding("parse.damaged_bytes", "warning",
+                f"bytes that are not {source.encoding} text (or are control characters) were "
+                f"replaced by U+FFFD on lines {shown}{more}", source.damaged[0])
+
+
+def _check_year(ctx: Context, document: Row) -> None:
+    """A budget year outside YEARS is a misprint: the document's year becomes null, with a finding."""
+    year = document["year"]
+    if year is not None and year not in YEARS:
+        document["year"] = None
+        ctx.finding("parse.implausible_year", "error",
+                    f"budget year {year} is not between {YEARS.start} and {YEARS.stop - 1}; left empty",
+                    None, "documents", ctx.doc_id, None, str(year))
 
 
 def _report_structure(ctx: Context, seg: Segments) -> None:

@@ -99,10 +99,12 @@ def slug(name: str | None) -> str:
 
 
 def bundle_name(documents: pl.DataFrame) -> str:
-    """`<slug>-<year>` of the first document, plus `-and-N-more` for N further documents."""
+    """`<slug>-<year>` of the first loaded document (a skipped source has no lines), plus
+    `-and-N-more` for N further documents. Only ASCII letters, digits and hyphens."""
     if documents.is_empty():
         return "budget"
-    first = documents.row(0, named=True)
+    loaded = documents.filter(pl.col("line_count").is_not_null())
+    first = (loaded if not loaded.is_empty() else documents).row(0, named=True)
     name = slug(first["department"])
     if first["year"] is not None:
         name += f"-{first['year']}"

@@ -136,7 +136,7 @@ RESOURCES: tuple[Resource, ...] = (
             _c("line_count", "integer", "行数", "number of lines"),
         ),
         ("doc_id",),
-        description="One row per loaded source document.",
+        description="One row per source document, also for a file that could not be read (its finding says why).",
     ),
     Resource(
         "units", "单位", "units",

@@ -135,3 +135,16 @@ def segment(lines: list[Line]) -> Segments:
         if target is not None and not (text and _LABEL.match(text)):
             target.append(line)
     return seg
+
+
+#: A budget title on the cover: `2026年度部门预算公开`, `部门预算（2026年）`.
+_BUDGET_TITLE = re.compile(r"\d{4}\s*年.*[预預]算|[预預]算.*\d{4}\s*年")
+
+
+def recognised(seg: Segments) -> bool:
+    """Whether the lines are (part of) a budget disclosure: a table 1–13 or a performance table
+    found by its title, or a budget title among the first lines of text."""
+    if seg.tables or seg.performance:
+        return True
+    head = [line for line in seg.lines[:400] if not line.blank][:30]
+    return any(_BUDGET_TITLE.search(line.text) for line in head)

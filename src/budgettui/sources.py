@@ -1,19 +1,32 @@
-"""Reading sources: files and folders → decoded, normalised text lines that keep their numbers."""
+"""Reading sources: files and folders → decoded, normalised text lines that keep their numbers.
+
+Any input gets a clear answer: a file that cannot be a budget disclosure (missing, empty,
+binary, PDF, too big, in an unknown encoding) raises `InputError` naming it; a few damaged
+bytes in an otherwise readable document become U+FFFD and are listed in `SourceText.damaged`
+so the parsers can report them, never a silent guess.
+"""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 #: File name suffixes taken from a folder source.
 DOCUMENT_SUFFIXES = (".txt",)
+#: Largest source read, in bytes (checked before reading); BUDGETTUI_MAX_BYTES overrides it.
+MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES_ENV = "BUDGETTUI_MAX_BYTES"
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-#: Odd spaces become a plain space, zero-width ones and stray BOMs go, full-width digits
-#: become ASCII; none of them is a newline, so line numbers never move.
+#: Odd spaces become a plain space, zero-width ones, form feeds and stray BOMs go, full-width
+#: digits become ASCII; none of them is a newline, so line numbers never move.
 _REPLACE = {
     "\u00a0": " ",  # no-break space
     "\u3000": " ",  # ideographic (full-width) space
@@ -22,21 +35,54 @@ _REPLACE = {
     "\u2009": " ",
     "\u200b": "",  # zero-width space
     "\ufeff": "",  # stray BOM inside the text
+    "\x0c": "",  # form feed: a page break of the PDF extraction
     **{chr(0xFF10 + d): str(d) for d in range(10)},  # ０…９
 }
 _ODD = re.compile("[" + "".join(_REPLACE) + "]")
 # A full-width comma or full stop between two digits belongs to the number.
 _NUMBER_PUNCT = re.compile(r"(?<=\d)([，．])(?=\d)")
 
+#: Characters no text document holds: control characters (TAB, newlines and form feed
+#: excepted) and the stand-ins of undecodable bytes (see `_escape`).
+_DAMAGED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\udc00-\udcff]")
+REPLACEMENT = "\ufffd"
+#: Words every budget disclosure prints many times (simplified and traditional); a decoding
+#: other than a BOM or strict UTF-8 must show some, or it is a wrong guess (mojibake).
+VOCABULARY = ("预算", "預算", "部门", "部門", "支出", "收入")
+#: At most this share of damaged characters (1 in 200) is repaired with U+FFFD and reported.
+_DAMAGE_SHARE = 200
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_FORMATS = (
+    (b"%PDF-", "PDF input is not supported yet; extract the text first"),
+    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX, ODT?) is not supported; save the document as text first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel 97–2003 file is not supported; "
+                                          "save the document as text first"),
+    (b"{\\rtf", "RTF input is not supported; save the document as plain text first"),
+)
+
 
 class InputError(Exception):
-    """Unreadable or unusable input: one line naming the file (and line)."""
+    """Unreadable or unusable input: one line naming the file (and line).
+
+    `causes` holds the per-file errors when no document of several could be loaded;
+    `sha256` the digest of the file's bytes when they could be read.
+    """
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")
         self.path = str(path)
         self.line = line
+        self.reason = message
+        self.causes: list[InputError] = []
+        self.sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +107,25 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class SourceText:
-    """A decoded document: where it came from and its lines."""
+    """A decoded document: where it came from, its lines, and the lines whose damaged bytes
+    (undecodable or control characters) were replaced by U+FFFD."""
 
     path: Path
     sha256: str
     encoding: str
     lines: list[Line] = field(repr=False)
+    damaged: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded with one encoding: `invalid` counts the undecodable bytes, `damage` those
+    and the control characters."""
+
+    text: str
+    encoding: str
+    invalid: int
+    damage: int
 
 
 def normalise(text: str) -> str:
@@ -76,32 +135,150 @@ def normalise(text: str) -> str:
     return _NUMBER_PUNCT.sub(lambda m: "," if m.group(1) == "，" else ".", text)
 
 
-def decode(data: bytes, path: str | Path) -> tuple[str, str]:
-    """Decode a document's bytes; returns (text, encoding name)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data, encoding = data[3:], "utf-8-sig"
-    else:
-        encoding = "utf-8"
+def has_vocabulary(text: str) -> bool:
+    """Whether the text reads as a budget document: its core words occur at least twice."""
+    return sum(text.count(word) for word in VOCABULARY) >= 2
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each undecodable byte becomes a lone surrogate U+DC00 + byte (like
+    surrogateescape, but for any byte), which no successful decoding produces."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(chr(0xDC00 + byte) for byte in bad), error.end
+
+
+codecs.register_error("budgettui.escape", _escape)
+
+
+def _attempt(data: bytes, encoding: str) -> Decoded:
+    """Decode, keeping undecodable bytes as surrogates; count them and control characters."""
+    text = data.decode(encoding, errors="budgettui.escape")
+    if not _DAMAGED.search(text):
+        return Decoded(text, encoding, 0, 0)
+    damaged = _DAMAGED.findall(text)
+    return Decoded(text, encoding, sum(c >= "\udc00" for c in damaged), len(damaged))
+
+
+def _tolerable(decoded: Decoded) -> bool:
+    return decoded.damage * _DAMAGE_SHARE <= max(len(decoded.text), 1)
+
+
+def _detect(data: bytes) -> Decoded | None:
+    """The decoding charset-normalizer guesses from the first megabyte, or None."""
+    from charset_normalizer import from_bytes
+
     try:
-        return data.decode("utf-8"), encoding
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, "not UTF-8 text (other encodings are not supported yet)", line) from None
+        best = from_bytes(data[: 1 << 20]).best()
+        return _attempt(data, best.encoding) if best else None
+    except (LookupError, ValueError, RuntimeError):  # a heuristic: no guess is an answer too
+        return None
+
+
+def _refuse_binary(data: bytes, path: str | Path) -> None:
+    """Known binary formats get a message of their own."""
+    head = data[:1024]
+    for signature, message in _FORMATS:
+        if head.startswith(signature) or (signature == b"%PDF-" and signature in head):
+            raise InputError(path, message)
+
+
+def _utf16_guess(data: bytes) -> tuple[str, ...]:
+    """UTF-16 without a BOM: most high bytes of CJK and ASCII text sit on one side."""
+    sample = data[:65536]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) * 4 < len(sample) // 2:
+        return ()
+    return ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")
+
+
+def decode(data: bytes, path: str | Path) -> Decoded:
+    """Decode a document's bytes: a BOM, else strict UTF-8, else GB18030 (GBK), else UTF-16
+    without BOM, else a few damaged bytes in UTF-8 or GB18030, else a detector's guess.
+    Guesses beyond a BOM and UTF-8 must read as a budget (`has_vocabulary`)."""
+    _refuse_binary(data, path)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            decoded = _attempt(data[len(bom):], encoding)
+            if not _tolerable(decoded):
+                raise InputError(path, f"binary file, not {encoding} text")
+            return decoded
+    utf8 = _attempt(data, "utf-8")
+    if utf8.invalid == 0 and _tolerable(utf8):
+        return utf8
+    tried = [utf8]
+    for encoding in ("gb18030", *_utf16_guess(data)):
+        decoded = _attempt(data, encoding)
+        if decoded.invalid == 0 and _tolerable(decoded) and has_vocabulary(decoded.text):
+            return decoded
+        tried.append(decoded)
+    for decoded in [*tried[:2], _detect(data)]:  # a few bad bytes in UTF-8 or GB18030, a guess
+        if decoded and _tolerable(decoded) and has_vocabulary(decoded.text):
+            return decoded
+    raise _undecodable(data, tried, path)
+
+
+def _undecodable(data: bytes, tried: list[Decoded], path: str | Path) -> InputError:
+    """Why no decoding fits: binary, or text in an unknown encoding (or not a budget)."""
+    if b"\x00" in data or not any(_tolerable(d) for d in tried):
+        return InputError(path, "binary file, not text (not a budget disclosure)")
+    utf8 = tried[0].text
+    first = _DAMAGED.search(utf8)
+    line = len(_NEWLINE.findall(utf8, 0, first.start())) + 1 if first else None
+    return InputError(path, "not UTF-8 text, and read as GB18030 it holds no budget words "
+                            f"({', '.join(VOCABULARY[::2])}): an unsupported encoding, "
+                            "or not a budget disclosure", line)
 
 
 def split_lines(text: str) -> list[Line]:
     """Split on any newline convention and number the lines from 1."""
-    parts = _NEWLINE.split(normalise(text))
+    text = normalise(text)
+    parts = _NEWLINE.split(text) if "\r" in text else text.split("\n")
     if parts and parts[-1] == "":
         parts.pop()
     return [Line(no, part) for no, part in enumerate(parts, start=1)]
 
 
-def read_source(path: str | Path) -> SourceText:
-    """Read one document file."""
-    path = Path(path)
+def _repair(lines: list[Line]) -> tuple[list[Line], tuple[int, ...]]:
+    """Replace damaged characters by U+FFFD; return the lines and the numbers of those changed."""
+    damaged: list[int] = []
+    for i, line in enumerate(lines):
+        if _DAMAGED.search(line.text):
+            lines[i] = Line(line.no, _DAMAGED.sub(REPLACEMENT, line.text))
+            damaged.append(line.no)
+    return lines, tuple(damaged)
+
+
+def max_bytes() -> int:
+    """The size limit of a source: $BUDGETTUI_MAX_BYTES, else MAX_BYTES."""
+    value = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not value:
+        return MAX_BYTES
+    if not value.isdigit() or int(value) <= 0:
+        raise InputError(MAX_BYTES_ENV, f"must be a positive number of bytes, not {value!r}")
+    return int(value)
+
+
+def _read_bounded(stream: BinaryIO, limit: int) -> bytes:
+    """At most limit + 1 bytes of a pipe or device, read in chunks (its size is not known)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit and (chunk := stream.read(min(1 << 20, limit + 1 - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing it before reading when it is over the size limit."""
+    limit = max_bytes()
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if info.st_size > limit:
+            raise InputError(path, f"{info.st_size} bytes is over the limit of {limit} bytes "
+                                   f"(set {MAX_BYTES_ENV} to raise it)")
+        with path.open("rb") as stream:
+            data = stream.read() if stat.S_ISREG(info.st_mode) else _read_bounded(stream, limit)
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -110,10 +287,45 @@ def read_source(path: str | Path) -> SourceText:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot be read") from None
-    if not data.strip():
-        raise InputError(path, "empty file")
-    text, encoding = decode(data, path)
-    return SourceText(path, hashlib.sha256(data).hexdigest(), encoding, split_lines(text))
+    if len(data) > limit:  # a pipe or device that does not tell its size, or a growing file
+        raise InputError(path, f"over the limit of {limit} bytes (set {MAX_BYTES_ENV} to raise it)")
+    return data
+
+
+def read_source(path: str | Path) -> SourceText:
+    """Read and decode one document file (InputError when it cannot be one)."""
+    path = Path(path)
+    data = _read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if not data.strip():
+            raise InputError(path, "empty file")
+        decoded = decode(data, path)
+        lines = split_lines(decoded.text)
+        if not any(not line.blank for line in lines):
+            raise InputError(path, "empty file")
+    except InputError as error:
+        error.sha256 = digest
+        raise
+    damaged: tuple[int, ...] = ()
+    if decoded.damage:
+        lines, damaged = _repair(lines)
+    return SourceText(path, digest, decoded.encoding, lines, damaged)
+
+
+def _folder_documents(path: Path) -> list[Path]:
+    """The documents of a folder source, sorted by name."""
+    try:
+        found = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+        )
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as exc:
+        raise InputError(path, exc.strerror or "cannot be listed") from None
+    if not found:
+        raise InputError(path, "folder holds no documents (*.txt)")
+    return found
 
 
 def expand_sources(sources: list[str | Path]) -> list[Path]:
@@ -124,12 +336,7 @@ def expand_sources(sources: list[str | Path]) -> list[Path]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-            )
-            if not found:
-                raise InputError(path, "folder holds no documents (*.txt)")
-            paths.extend(found)
+            paths.extend(_folder_documents(path))
         elif path.exists():
             paths.append(path)
         else:

@@ -108,7 +108,7 @@ def target_fill_date(ctx: Ctx) -> None:
     year = _year(ctx)
     latest = published or (date(year, 12, 31) if year else None)
     bound = f"公开日期 {published.isoformat()}（line {line}）" if published else f"预算年度末 {latest}"
-    earliest = date(year - 1, 1, 1) if year else None
+    earliest = date(year - 1, 1, 1) if year and year > 1 else None
     for row in ctx.doc["performance_targets"]:
         ctx.checked += 1
         when, printed = row["fill_date"], row["fill_time"]

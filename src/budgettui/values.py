@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 _AMOUNT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 #: Cells that print "nothing" rather than a number.
 _EMPTY = {"", "-", "—", "－", "/", "--", "——"}
+#: What the money columns (Decimal(18, 2)) and target numbers (Decimal(24, 4)) hold exactly;
+#: amounts stay below 10^12 so that 万元 × 10000 (budget_lines' 元) still fits.
+_MONEY_LIMIT, _CENT = Decimal("1e12"), Decimal("0.01")
+_NUMBER_LIMIT, _NUMBER_STEP = Decimal("1e20"), Decimal("0.0001")
+
+
+def _exact(number: str, limit: Decimal, step: Decimal) -> Decimal | None:
+    """The decimal of a printed number when it fits below `limit` in steps of `step`, else None
+    (a longer or finer number would overflow its column or be rounded silently)."""
+    if len(number) > 40:
+        return None
+    value = Decimal(number.replace(",", ""))
+    return value if abs(value) < limit and value == value.quantize(step) else None
 
 
 class AmountError(ValueError):
@@ -24,12 +37,10 @@ def parse_amount(text: str | None) -> Decimal | None:
     cell = text.strip().replace(" ", "")
     if cell in _EMPTY:
         return None
-    if not _AMOUNT.fullmatch(cell):
+    value = _exact(cell, _MONEY_LIMIT, _CENT) if _AMOUNT.fullmatch(cell) else None
+    if value is None:
         raise AmountError(f"not an amount: {text!r}")
-    try:
-        return Decimal(cell.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise AmountError(f"not an amount: {text!r}") from None
+    return value
 
 
 def is_amount(text: str | None) -> bool:
@@ -37,7 +48,7 @@ def is_amount(text: str | None) -> bool:
     if text is None:
         return False
     cell = text.strip().replace(" ", "")
-    return bool(cell) and bool(_AMOUNT.fullmatch(cell))
+    return bool(_AMOUNT.fullmatch(cell)) and _exact(cell, _MONEY_LIMIT, _CENT) is not None
 
 
 # Indicator targets (指标值) ------------------------------------------------------------------
@@ -109,5 +120,7 @@ def parse_target(value: str | None) -> tuple[str | None, Decimal | None, str | N
     unit = match.group("unit")
     if _TIME_WORDS.search(unit) or (operator is None and _DATE_UNIT.match(unit)):
         return None, None, None
-    number = Decimal(match.group("number").replace(",", ""))
+    number = _exact(match.group("number"), _NUMBER_LIMIT, _NUMBER_STEP)
+    if number is None:  # too long or too fine to hold exactly: keep it as text
+        return None, None, None
     return operator or "=", number, unit or None

@@ -92,7 +92,7 @@ class Views:
         facts = Text.assemble(
             (f"{doc['title']}\n", "bold"),
             f"部门 {doc['department']} · 预算年度 {doc['year']} · {doc['line_count']} 行\n",
-            (f"{Path(doc['source_path']).name}  sha256 {doc['sha256'][:16]}…", "dim"),
+            (f"{Path(doc['source_path']).name}  sha256 {(doc['sha256'] or '—')[:16]}…", "dim"),
         )
         counts = pl.DataFrame({
             "resource": [r.name for r in schema.RESOURCES],
