@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 if TYPE_CHECKING:
     from budgettui.model import Budget
 
@@ -84,8 +86,13 @@ class Doc:
     doc_id: str
     rows: dict[str, list[Row]]
     cache: dict[str, Any] = field(default_factory=dict)
+    budget: Budget | None = None
 
     def __getitem__(self, resource: str) -> list[Row]:
+        """A resource's rows of this document, turned into dicts the first time a rule asks."""
+        if resource not in self.rows and self.budget is not None and resource in self.budget:
+            frame = self.budget[resource]
+            self.rows[resource] = frame.filter(pl.col("doc_id") == self.doc_id).to_dicts()
         return self.rows.get(resource, [])
 
     def missing_tables(self) -> set[int]:
@@ -159,19 +166,8 @@ class Report:
 
 
 def _documents(budget: Budget) -> list[Doc]:
-    """Each document's rows, grouped once (rules then work on plain lists)."""
-    ids = budget["documents"]["doc_id"].to_list()
-    docs = {doc_id: Doc(doc_id, {}) for doc_id in ids}
-    for name in budget.resources:
-        if name == "documents":
-            continue
-        for row in budget[name].to_dicts():
-            doc = docs.get(row["doc_id"])
-            if doc is not None:
-                doc.rows.setdefault(name, []).append(row)
-    for row in budget["documents"].to_dicts():
-        docs[row["doc_id"]].rows["documents"] = [row]
-    return list(docs.values())
+    """Each document, its rows turned into plain dicts as the rules ask for them."""
+    return [Doc(doc_id, {}, budget=budget) for doc_id in budget["documents"]["doc_id"].to_list()]
 
 
 def _load_rules() -> None:

@@ -27,18 +27,23 @@ class Budget:
     """All resources of the loaded documents; `budget["projects"]` is a polars.DataFrame.
 
     `skipped` lists the sources that could not be loaded (each also a `documents` row without
-    lines and a `parse.unreadable` finding).
+    lines and a `parse.unreadable` finding). The consistency checks run the first time
+    `findings` is asked for, so work that never looks at them does not pay for them.
     """
 
     def __init__(self, frames: dict[str, pl.DataFrame],
                  texts: dict[str, list[Line]] | None = None,
-                 skipped: tuple[InputError, ...] = ()) -> None:
+                 skipped: tuple[InputError, ...] = (), checked: bool = True) -> None:
         self._frames = frames
         self._texts = texts or {}
         self.skipped = skipped
+        self._checked = checked
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         schema.resource(name)  # a clear KeyError for unknown names
+        if name == "findings" and not self._checked:
+            self._checked = True  # the rules read the parsers' findings through here
+            self._frames["findings"] = _with_checks(self)
         return self._frames[name]
 
     def __contains__(self, name: object) -> bool:
@@ -98,7 +103,7 @@ def load(*sources: str | Path) -> Budget:
     frames = _link(frames)
     frames["budget_lines"] = budget_lines(frames)
     texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
-    return _with_checks(Budget(frames, texts, tuple(skipped)))
+    return Budget(frames, texts, tuple(skipped), checked=False)
 
 
 def _nothing_loaded(sources: tuple[str | Path, ...], errors: list[InputError]) -> InputError:
@@ -122,16 +127,13 @@ def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
     return _Document({"documents": [document], "findings": [finding]}, [])
 
 
-def _with_checks(budget: Budget) -> Budget:
-    """Add the consistency findings of checks.py to the parsers' findings."""
+def _with_checks(budget: Budget) -> pl.DataFrame:
+    """The parsers' findings followed by those of the consistency rules (checks.py)."""
     from budgettui.checks import run_checks
 
+    parsed = budget["findings"]
     found = run_checks(budget)
-    if not found:
-        return budget
-    frames = {name: budget[name] for name in budget.resources}
-    frames["findings"] = pl.concat([frames["findings"], schema.resource("findings").frame(found)])
-    return Budget(frames, budget._texts, budget.skipped)
+    return pl.concat([parsed, schema.resource("findings").frame(found)]) if found else parsed
 
 
 def _unique_id(stem: str, used: set[str]) -> str:

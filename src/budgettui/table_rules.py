@@ -7,6 +7,7 @@ the `unit_id` (or `部门合计`) for the subtotal rows of tables 12/13.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,6 +19,7 @@ _NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
 _BRACKETS = str.maketrans("（）【】〔〕", "()[][]")
 
 
+@functools.lru_cache(maxsize=4096)
 def clean(name: str | None) -> str:
     """A name compared without numbering (八、), spaces and bracket differences."""
     return _NUMBERING.sub("", re.sub(r"\s+", "", name or "")).translate(_BRACKETS)
