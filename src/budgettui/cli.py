@@ -98,6 +98,8 @@ def browse(sources: Sources = None) -> None:
     browser.run()
     if browser.error:
         raise fail(browser.error)
+    for error in browser.budget.skipped if browser.budget is not None else ():
+        typer.echo(f"budgettui: skipped {error}", err=True)
 
 
 @app.command()
