@@ -117,3 +117,17 @@ def test_cli_core_does_not_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert "TEXTUAL=False" in result.stderr
     assert result.stdout.count("\n") == 65
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "t10.csv"
+    assert run("show", "three_public_costs", "-f", "csv", "-o", str(target)).returncode == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+    bundle = tmp_path / "bundle"
+    assert run("export", "-f", "csv", "-o", str(bundle)).returncode == 0
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o777 & ~mask

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import polars as pl
 
 from budgettui import fiscal, package, schema
-from budgettui.output import render
+from budgettui.output import render, usual_mode
 
 if TYPE_CHECKING:
     from budgettui.model import Budget
@@ -296,6 +296,7 @@ def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAU
     check_target(target, force, budget["documents"]["source_path"])
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(tmp, usual_mode(folder=True))  # the bundle is published: not private like mkdtemp's
     try:
         write_files(tmp, budget, names, formats, excel, step)
         if validate:

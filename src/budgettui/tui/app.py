@@ -9,8 +9,6 @@ that imports Polars is imported before the first screen is up.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -325,17 +323,10 @@ class BudgetApp(App[None]):
 
 def save(frame: pl.DataFrame, fmt: str, path: Path) -> None:
     """Write one table atomically as csv, tsv, json, ndjson or parquet."""
-    from budgettui.output import render, write_atomic
+    from budgettui.output import atomic_path, render, write_atomic
 
     if fmt != "parquet":
         write_atomic(path, render(frame, fmt))
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         frame.write_parquet(tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
