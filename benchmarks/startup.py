@@ -39,9 +39,9 @@ BARE = CHILD.format(
             "class Bare(App):\n    def compose(self):\n        yield Static('budgettui', id='tree')\n",
     make_app="Bare()",
 )
-#: What `budgettui` runs: the CLI module, then the browser, which parses in a thread.
+#: What `budgettui` runs: its entry module, then the browser, which parses in a thread.
 BUDGETTUI = CHILD.format(
-    imports="import budgettui.cli\nfrom budgettui.sources import default_source\n"
+    imports="import budgettui.launch\nfrom budgettui.sources import default_source\n"
             "from budgettui.tui.app import BudgetApp\n",
     make_app="BudgetApp(sources=[default_source()])",
 )

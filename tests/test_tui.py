@@ -342,3 +342,13 @@ def test_every_finding_leads_to_a_node(budget):
     by_rule = {f.name.split()[0]: t for f, t in zip(findings, targets, strict=True)}
     assert by_rule["t13.unit_sum"].name == "高平市就业和人才服务中心"
     assert by_rule["target.dept_code"].name == "城乡医疗救助本级补助（三保）"
+
+
+def test_default_command_starts_without_typer_or_polars():
+    import subprocess
+    import sys
+
+    code = ("import sys, budgettui.launch, budgettui.tui.app; "
+            "print(sorted(m for m in ('typer', 'polars') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,6 +1,6 @@
 """`python -m budgettui` runs the command line."""
 
-from budgettui.cli import main
+from budgettui.launch import main
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,6 @@ traceback). Textual is imported only by `browse`.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +23,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-COMMANDS = ("browse", "tables", "show", "check", "export")
 
 Sources = Annotated[
     list[Path] | None,
@@ -86,20 +84,9 @@ def browse(sources: Sources = None) -> None:
 
     The browser paints first and parses in a thread; a document it cannot read ends it
     with the usual one-line message and exit code 2."""
-    from budgettui.sources import expand_sources
+    from budgettui.launch import browse as run_browser
 
-    try:
-        paths = expand_sources(list(sources or []))
-    except InputError as exc:
-        raise fail(str(exc)) from None
-    from budgettui.tui.app import BudgetApp
-
-    browser = BudgetApp(sources=paths)
-    browser.run()
-    if browser.error:
-        raise fail(browser.error)
-    for error in browser.budget.skipped if browser.budget is not None else ():
-        typer.echo(f"budgettui: skipped {error}", err=True)
+    raise typer.Exit(run_browser(list(sources or [])))
 
 
 @app.command()
@@ -271,14 +258,7 @@ def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: `budgettui [SOURCE...]` means `budgettui browse [SOURCE...]`."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
-        args.insert(0, "browse")
-    try:
-        app(args=args, prog_name="budgettui")
-    except BrokenPipeError:
-        # The reader went away (`| head`): silence the flush at exit and leave quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+    """The `budgettui` command (see launch.py, which starts the default command without Typer)."""
+    from budgettui.launch import main as launch
+
+    launch(argv)
