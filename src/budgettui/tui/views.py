@@ -79,13 +79,18 @@ class Views:
 
     def __init__(self, budget: Budget) -> None:
         self.budget = budget
+        self._cache: dict[tuple, View] = {}
 
     def _frame(self, resource: str, doc_id: str) -> pl.DataFrame:
         return self.budget[resource].filter(pl.col("doc_id") == doc_id)
 
     def of(self, node: Node) -> View:
-        """The view of `node`, by its kind (a table node shows its table)."""
-        return getattr(self, f"_{node.kind}", self._resource)(node)
+        """The view of `node`, by its kind (a table node shows its table); built once per
+        node and order of its children (the budget does not change while browsing)."""
+        key = (node.id, tuple(child.id for child in node.children))
+        if key not in self._cache:
+            self._cache[key] = getattr(self, f"_{node.kind}", self._resource)(node)
+        return self._cache[key]
 
     def _document(self, node: Node) -> View:
         doc = self._frame("documents", node.doc_id).row(0, named=True)
