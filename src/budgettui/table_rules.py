@@ -14,15 +14,15 @@ from decimal import Decimal
 
 from budgettui import schema
 from budgettui.checks import ZERO, Ctx, Row, fmt, rule, text, total
+from budgettui.tables import unit_key
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
-_BRACKETS = str.maketrans("（）【】〔〕", "()[][]")
 
 
 @functools.lru_cache(maxsize=4096)
 def clean(name: str | None) -> str:
     """A name compared without numbering (八、), spaces and bracket differences."""
-    return _NUMBERING.sub("", re.sub(r"\s+", "", name or "")).translate(_BRACKETS)
+    return _NUMBERING.sub("", unit_key(name or ""))
 
 
 def label(resource: str, column: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from budgettui.checks import TEN_THOUSAND, Ctx, Row, fmt, rule
+from budgettui.tables import unit_key
 
 #: 元 difference that is only the rounding of the 万元 figure (half of 0.01 万元).
 HALF_CENT = Decimal(50)
@@ -211,17 +212,13 @@ def target_unit(ctx: Ctx) -> None:
         if project is None or not row["unit"] or not project["unit"]:
             continue
         ctx.checked += 1
-        unit, owner = _unit_key(row["unit"]), _unit_key(project["unit"])
+        unit, owner = unit_key(row["unit"]), unit_key(project["unit"])
         if unit != owner and not (unit == department and owner == department):
             ctx.add("warning", ctx.describe(row["name"], f"实施单位 {row['unit']} ≠ 表12/13单位 {project['unit']}"),
                     "performance_targets", _key(row), project["unit"], row["unit"], row["source_line"])
 
 
-def _unit_key(name: str) -> str:
-    return re.sub(r"\s+", "", name).translate(str.maketrans("（）", "()"))
-
-
 def _department(ctx: Ctx) -> str:
     documents = ctx.doc["documents"]
-    return _unit_key(documents[0]["department"] or "") if documents else ""
+    return unit_key(documents[0]["department"] or "") if documents else ""
 
