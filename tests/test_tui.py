@@ -352,3 +352,24 @@ def test_default_command_starts_without_typer_or_polars():
             "print(sorted(m for m in ('typer', 'polars') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+async def test_several_documents_each_with_its_own_tree(tmp_path):
+    import shutil
+
+    from conftest import SAMPLE
+
+    import budgettui
+
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(SAMPLE, tmp_path / name)
+    app = BudgetApp(budgettui.load(tmp_path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        tree = app.query_one(BudgetTree)
+        assert [n.data.name for n in tree.root.children] == [
+            "高平市人力资源和社会保障局（高平市医疗保障局） · 2026 · a",
+            "高平市人力资源和社会保障局（高平市医疗保障局） · 2026 · b",
+        ]
+        await pilot.press("slash", *"xxh", "enter", "n")  # the second document's 信息化经费
+        assert cursor(app) == "信息化经费"
+        assert crumb(app).startswith("高平市人力资源和社会保障局（高平市医疗保障局） · 2026 · b › 单位与项目")

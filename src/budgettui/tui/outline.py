@@ -69,14 +69,17 @@ def _table(doc_id: str, resource: str, name: str | None = None) -> Node:
 
 
 def build(budget: Budget) -> list[Node]:
-    """One outline per loaded document."""
-    return [_document(budget, doc) for doc in budget["documents"].iter_rows(named=True)]
+    """One outline per loaded document; with several, each is named with its year and id."""
+    documents = budget["documents"]
+    return [_document(budget, doc, documents.height > 1) for doc in documents.iter_rows(named=True)]
 
 
-def _document(budget: Budget, doc: dict) -> Node:
+def _document(budget: Budget, doc: dict, several: bool = False) -> Node:
     doc_id = doc["doc_id"]
-    root = Node("document", doc_id, doc["department"] or doc["title"] or doc_id,
-                key=doc_id, resource="documents")
+    name = doc["department"] or doc["title"] or doc_id
+    if several:
+        name = " · ".join(str(part) for part in (name, doc["year"], doc_id) if part)
+    root = Node("document", doc_id, name, key=doc_id, resource="documents")
     summary = root.add(Node("summary", doc_id, "收支总览", key="summary", resource="budget_summary"))
     for resource in ("budget_summary", "income_by_subject", "expenditure_by_subject",
                      "fiscal_summary", "general_budget_expenditure"):
