@@ -142,9 +142,12 @@ class BudgetTree(Tree[Node]):
         self.move_cursor_to_line(self.last_line)
 
     def action_depth(self, depth: int) -> None:
-        """Show every branch down to `depth` levels below the documents, and no deeper."""
+        """Show every branch down to `depth` levels below the documents, and no deeper.
+
+        The findings of 核对 are a list, not a level of the budget: they open only on request."""
         def visit(tree_node: TreeNode[Node], level: int) -> None:
-            if level < depth:
+            data = tree_node.data
+            if level < depth and not (data is not None and data.resource == "findings"):
                 self.load(tree_node)
                 tree_node.expand()
                 for child in tree_node.children:

@@ -147,6 +147,9 @@ class Views:
             if share is not None:
                 facts.append(f"{title} {bar(share / 100)} {share}%\n")
         children = [c.key for c in node.children]
+        if not children:  # a 项: the row itself is what there is to copy or export
+            this = frame.filter(pl.col("code") == node.key)
+            return View(facts, frame=this, name=f"subject-{row['code']}")
         rows = _ordered(with_share(frame.filter(pl.col("code").is_in(children)), row["total"]),
                         "code", children)
         table = rows.select("code", "name", "total", "basic", "project", "share_pct", "source_line")
