@@ -77,8 +77,9 @@ def build(budget: Budget) -> list[Node]:
 def _document(budget: Budget, doc: dict, several: bool = False) -> Node:
     doc_id = doc["doc_id"]
     name = doc["department"] or doc["title"] or doc_id
-    if several:
-        name = " · ".join(str(part) for part in (name, doc["year"], doc_id) if part)
+    if several:  # year and id tell documents of one department apart (a file name has the id)
+        name = " · ".join(str(part) for part in (name, doc["year"], doc_id if doc_id not in name else None)
+                          if part)
     root = Node("document", doc_id, name, key=doc_id, resource="documents")
     summary = root.add(Node("summary", doc_id, "收支总览", key="summary", resource="budget_summary"))
     for resource in ("budget_summary", "income_by_subject", "expenditure_by_subject",
