@@ -108,18 +108,17 @@ class BudgetTree(Tree[Node]):
         label.append(data.name)
         label.stylize(style)
         prefix = text.plain[: len(text.plain) - len(node.label.plain)]
-        depth = len(data.path) - 1
-        room = self.scrollable_content_region.width - depth * self.guide_depth - cell_len(prefix)
+        width = self.scrollable_content_region.width
+        room = width - (len(data.path) - 1) * self.guide_depth - cell_len(prefix)
         # A wide tree shows total, basic and project in three columns (rows with one amount
-        # fill the first); a narrow one shows the total only.
-        columns = 3 if self.scrollable_content_region.width >= WIDE else 1
+        # fill the first); a narrow one shows the total only. One span for all of them:
+        # every span costs a style combination each time a new line is drawn.
+        columns = 3 if width >= WIDE else 1
         amounts = (*data.amounts[:columns], *[None] * (columns - len(data.amounts))) if data.amounts else ()
-        column = Text()
-        for amount in amounts:
-            column.append(money(amount).rjust(AMOUNT_WIDTH), style="green")
-        name_room = max(8, room - cell_len(column.plain) - 2)
+        column = "".join(money(amount).rjust(AMOUNT_WIDTH) for amount in amounts)
+        name_room = max(8, room - len(column) - 2)
         label.truncate(name_room, overflow="ellipsis", pad=bool(amounts))
-        return Text.assemble((prefix, base_style), label, "  " if amounts else "", column)
+        return Text.assemble((prefix, base_style), label, ("  " + column, "green") if amounts else "")
 
     # ------------------------------------------------------------------ actions
 
