@@ -91,7 +91,8 @@ class Doc:
     def __getitem__(self, resource: str) -> list[Row]:
         """A resource's rows of this document, turned into dicts the first time a rule asks."""
         if resource not in self.rows and self.budget is not None and resource in self.budget:
-            frame = self.budget[resource]
+            # the parsers' findings: asking for "findings" would run these very rules
+            frame = self.budget.parsed_findings if resource == "findings" else self.budget[resource]
             self.rows[resource] = frame.filter(pl.col("doc_id") == self.doc_id).to_dicts()
         return self.rows.get(resource, [])
 
@@ -206,8 +207,7 @@ def is_check_finding(rule_id: str) -> bool:
 
 def merged_findings(budget: Budget, report: Report) -> list[Row]:
     """The parsers' findings of the budget, then the rules' findings of `report`."""
-    parsed = [f for f in budget["findings"].to_dicts() if not is_check_finding(f["rule"])]
-    return parsed + report.findings
+    return budget.parsed_findings.to_dicts() + report.findings
 
 
 def summary(findings: list[Row], checked: int) -> str:

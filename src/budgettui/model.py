@@ -38,11 +38,13 @@ class Budget:
         self._texts = texts or {}
         self.skipped = skipped
         self._checked = checked
+        #: The parsers' findings alone (what the consistency rules start from).
+        self.parsed_findings = frames["findings"]
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         schema.resource(name)  # a clear KeyError for unknown names
         if name == "findings" and not self._checked:
-            self._checked = True  # the rules read the parsers' findings through here
+            self._checked = True
             self._frames["findings"] = _with_checks(self)
         return self._frames[name]
 
@@ -131,7 +133,7 @@ def _with_checks(budget: Budget) -> pl.DataFrame:
     """The parsers' findings followed by those of the consistency rules (checks.py)."""
     from budgettui.checks import run_checks
 
-    parsed = budget["findings"]
+    parsed = budget.parsed_findings
     found = run_checks(budget)
     return pl.concat([parsed, schema.resource("findings").frame(found)]) if found else parsed
 
