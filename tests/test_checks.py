@@ -425,7 +425,7 @@ def test_check_tolerance_and_json():
     records = json.loads(result.stdout)
     assert len(records) == 2 + 41 + 36 + 103
     assert {"doc_id", "rule", "severity", "message", "resource", "key", "expected", "actual",
-            "source_line"} == set(records[0])
+            "source_page", "source_line"} == set(records[0])
     assert result.stderr.startswith("2 errors")
 
 

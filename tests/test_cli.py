@@ -57,7 +57,7 @@ def test_show_tsv_and_table_formats():
 
 def test_tsv_escapes_tabs_inside_values():
     lines = run("show", "indicators", "-f", "tsv").stdout.splitlines()
-    assert {line.count("\t") for line in lines} == {14}
+    assert {line.count("\t") for line in lines} == {15}
     first = dict(zip(lines[0].split("\t"), lines[1].split("\t"), strict=True))
     half = ["数量指标", "统筹地区实现即时结算数量", "≥80%"]
     cells = ["", "产出指标", *half, *half]
@@ -70,7 +70,7 @@ def test_show_to_a_file(tmp_path):
     result = run("show", "three_public_costs", "-f", "csv", "-o", str(target))
     assert result.returncode == 0 and result.stdout == ""
     assert "wrote" in result.stderr
-    assert target.read_text(encoding="utf-8").splitlines()[-1].endswith(",合计,,total,8.90,8.90,,,439")
+    assert target.read_text(encoding="utf-8").splitlines()[-1].endswith(",合计,,total,8.90,8.90,,,,439")
 
 
 def test_tables_lists_resources_with_counts():

@@ -162,9 +162,9 @@ def test_csv_and_json_round_trip(bundle, budget, name):
 
 def test_csv_prints_amounts_as_the_document(bundle):
     text = (bundle / "csv" / "expenditure_by_subject.csv").read_text(encoding="utf-8")
-    assert text.startswith("doc_id,seq,code,name,level,parent_code,total,basic,project,source_line\n")
-    assert "000_6fa2890cbbd11825,1,,合计,0,,27761.28,2408.41,25352.86,196\n" in text
-    assert ",2080101,行政运行,3,20801,235.74,235.74,,202\n" in text
+    assert text.startswith("doc_id,seq,code,name,level,parent_code,total,basic,project,source_page,source_line\n")
+    assert "000_6fa2890cbbd11825,1,,合计,0,,27761.28,2408.41,25352.86,,196\n" in text
+    assert ",2080101,行政运行,3,20801,235.74,235.74,,,202\n" in text
 
 
 def test_json_matches_its_json_schema(bundle):

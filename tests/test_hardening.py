@@ -72,8 +72,8 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str, dict[str, str]]] = {
     "utf-16 BOM only": (_write("bom.txt", b"\xff\xfe"), "empty file", {}),
     "binary file": (_write("image.txt", bytes(range(256)) * 64), "binary file, not text", {}),
     "nul bytes": (_write("zeros.txt", b"\x00" * 4096), "binary file, not text", {}),
-    "PDF": (_write("budget.pdf", PDF), "PDF input is not supported yet; extract the text first", {}),
-    "PDF named .txt": (_write("budget.txt", PDF), "PDF input is not supported yet", {}),
+    "PDF": (_write("budget.pdf", PDF), "damaged PDF, cannot be read", {}),
+    "PDF named .txt": (_write("budget.txt", PDF), "damaged PDF, cannot be read", {}),
     "DOCX": (_write("budget.docx", b"PK\x03\x04" + bytes(200)), "ZIP archive", {}),
     "DOC": (_write("budget.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200)), "Word or Excel", {}),
     "not a budget": (_write("news.txt", "今天天气很好。\n我们去公园散步。\n".encode()), "not a budget disclosure", {}),
@@ -327,7 +327,7 @@ def test_a_folder_loads_what_it_can_and_reports_the_rest(tmp_path):
     findings = json.loads(run("show", "findings", folder, "-f", "json").stdout)
     unreadable = [f for f in findings if f["rule"] == "parse.unreadable"]
     assert [f["doc_id"] for f in unreadable] == ["a_empty", "c_report", "d_news"]
-    assert "c_report.txt not loaded: PDF input is not supported yet" in unreadable[1]["message"]
+    assert "c_report.txt not loaded: damaged PDF, cannot be read" in unreadable[1]["message"]
     check = run("check", folder)
     assert check.returncode == 0 and "parse.unreadable" in check.stdout
 

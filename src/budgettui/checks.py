@@ -92,7 +92,7 @@ class Doc:
         """A resource's rows of this document, turned into dicts the first time a rule asks."""
         if resource not in self.rows and self.budget is not None and resource in self.budget:
             # the parsers' findings: asking for "findings" would run these very rules
-            frame = self.budget.parsed_findings if resource == "findings" else self.budget[resource]
+            frame = self.budget.parsed_findings if resource == "findings" else self.budget.frame(resource)
             self.rows[resource] = frame.filter(pl.col("doc_id") == self.doc_id).to_dicts()
         return self.rows.get(resource, [])
 
@@ -206,8 +206,9 @@ def is_check_finding(rule_id: str) -> bool:
 # ---------------------------------------------------------------- the `check` command's report
 
 def merged_findings(budget: Budget, report: Report) -> list[Row]:
-    """The parsers' findings of the budget, then the rules' findings of `report`."""
-    return budget.parsed_findings.to_dicts() + report.findings
+    """The parsers' findings of the budget, then the rules' findings of `report`, each citing
+    its page and line there for paged sources."""
+    return budget.cite(budget.parsed_findings.to_dicts() + report.findings)
 
 
 def summary(findings: list[Row], checked: int) -> str:
@@ -225,8 +226,11 @@ def render_text(findings: list[Row], verbose: bool = False) -> str:
         if severity == "info" and not verbose:
             continue
         for f in sorted((f for f in findings if f["severity"] == severity),
-                        key=lambda f: (f["doc_id"], f["source_line"] or 0)):
-            where = f"  (line {f['source_line']})" if f["source_line"] else ""
+                        key=lambda f: (f["doc_id"], f.get("source_page") or 0, f["source_line"] or 0)):
+            where = ""
+            if f["source_line"]:
+                page = f.get("source_page")
+                where = f"  (page {page}, line {f['source_line']})" if page else f"  (line {f['source_line']})"
             doc = f"{f['doc_id']}: " if several else ""
             lines.append(f"{severity:<8} {f['rule']:<26} {doc}{f['message']}{where}")
     return "".join(line + "\n" for line in lines)

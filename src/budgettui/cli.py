@@ -90,6 +90,26 @@ def browse(sources: Sources = None) -> None:
 
 
 @app.command()
+def text(
+    source: Annotated[Path, typer.Argument(help="A PDF or text document.", show_default=False)],
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="A file, or - for stdout (default).")
+    ] = None,
+) -> None:
+    """Print what was read from a document: one line per printed line or table row, cells
+    separated by TAB, each page starting with a form feed (the form `budgettui` reads back)."""
+    from budgettui.sources import read_source
+
+    try:
+        source_text = read_source(source)
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    starts = set(source_text.page_starts)
+    _emit("".join(("\f" if line.no in starts else "") + line.text + "\n"
+                  for line in source_text.lines), output)
+
+
+@app.command()
 def tables(sources: Sources = None, fmt: Format = "table") -> None:
     """List the resources with their titles and row counts."""
     import polars as pl

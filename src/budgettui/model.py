@@ -14,7 +14,7 @@ from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, recognised, segment
-from budgettui.sources import InputError, Line, SourceText, expand_sources, read_source
+from budgettui.sources import InputError, Line, SourceText, expand_sources, locate, read_source
 from budgettui.tables import Context, Row, split_table
 
 _DEPARTMENT = re.compile(r"^部门名称[：:]\s*(.+)$")
@@ -33,20 +33,56 @@ class Budget:
 
     def __init__(self, frames: dict[str, pl.DataFrame],
                  texts: dict[str, list[Line]] | None = None,
-                 skipped: tuple[InputError, ...] = (), checked: bool = True) -> None:
+                 skipped: tuple[InputError, ...] = (), checked: bool = True,
+                 pages: dict[str, tuple[int, ...]] | None = None) -> None:
         self._frames = frames
         self._texts = texts or {}
         self.skipped = skipped
         self._checked = checked
-        #: The parsers' findings alone (what the consistency rules start from).
+        #: Per document with pages, the line number of each page's first line.
+        self._pages = {doc: starts for doc, starts in (pages or {}).items() if starts}
+        self._public: dict[str, pl.DataFrame] = {}
+        #: The parsers' findings alone (what the consistency rules start from), lines counted
+        #: from the start of the document.
         self.parsed_findings = frames["findings"]
 
     def __getitem__(self, name: str) -> pl.DataFrame:
+        """A resource; for paged sources each row cites `source_page` and its line there."""
+        frame = self.frame(name)
+        if not self._pages or "source_line" not in frame.columns:
+            return frame
+        if name not in self._public:
+            self._public[name] = paginate(frame, self._pages)
+        return self._public[name]
+
+    def frame(self, name: str) -> pl.DataFrame:
+        """A resource with `source_line` counted from the start of its document (what the
+        consistency rules and `source_lines` use)."""
         schema.resource(name)  # a clear KeyError for unknown names
         if name == "findings" and not self._checked:
             self._checked = True
             self._frames["findings"] = _with_checks(self)
         return self._frames[name]
+
+    def cite(self, rows: list[Row]) -> list[Row]:
+        """Rows (e.g. findings) with `source_page` set and `source_line` counted in its page."""
+        for row in rows:
+            starts = self._pages.get(row.get("doc_id") or "")
+            if starts and row.get("source_line") is not None and row.get("source_page") is None:
+                row["source_page"], row["source_line"] = locate(starts, row["source_line"])
+            row.setdefault("source_page", None)
+        return rows
+
+    def pages(self, doc_id: str) -> tuple[int, ...]:
+        """The first line of each page of a document (empty when it has no pages)."""
+        return self._pages.get(doc_id, ())
+
+    def document_line(self, doc_id: str, line: int, page: int | None = None) -> int:
+        """The line counted from the start of the document, from a page and its line there."""
+        starts = self._pages.get(doc_id, ())
+        if page is None or not starts or not 1 <= page <= len(starts):
+            return line
+        return starts[page - 1] + line - 1
 
     def __contains__(self, name: object) -> bool:
         return name in self._frames
@@ -59,10 +95,23 @@ class Budget:
         """Resource names in schema order."""
         return [r.name for r in schema.RESOURCES]
 
-    def source_lines(self, doc_id: str, first: int, last: int | None = None) -> list[Line]:
-        """The document's lines `first`…`last` (1-based, inclusive), to show next to a row."""
+    def source_lines(self, doc_id: str, first: int, last: int | None = None,
+                     page: int | None = None) -> list[Line]:
+        """The document's lines `first`…`last` (1-based, inclusive), to show next to a row;
+        with `page`, the lines are counted within that page (as rows of paged sources cite them)."""
         lines = self._texts.get(doc_id, [])
-        return lines[max(first, 1) - 1 : (last or first)]
+        start = self.document_line(doc_id, first, page)
+        end = self.document_line(doc_id, last or first, page)
+        return lines[max(start, 1) - 1 : end]
+
+    def page_lines(self, doc_id: str, page: int) -> list[Line]:
+        """Every line of one page of a document, as extracted."""
+        starts = self._pages.get(doc_id, ())
+        if not 1 <= page <= len(starts):
+            return []
+        lines = self._texts.get(doc_id, [])
+        end = starts[page] - 1 if page < len(starts) else len(lines)
+        return lines[starts[page - 1] - 1 : end]
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
@@ -75,6 +124,7 @@ class _Document:
 
     rows: dict[str, list[Row]]
     lines: list[Line]
+    page_starts: tuple[int, ...] = ()
 
 
 def load(*sources: str | Path) -> Budget:
@@ -105,7 +155,24 @@ def load(*sources: str | Path) -> Budget:
     frames = _link(frames)
     frames["budget_lines"] = budget_lines(frames)
     texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
-    return Budget(frames, texts, tuple(skipped), checked=False)
+    pages = {doc.rows["documents"][0]["doc_id"]: doc.page_starts for doc in documents}
+    return Budget(frames, texts, tuple(skipped), checked=False, pages=pages)
+
+
+def paginate(frame: pl.DataFrame, pages: dict[str, tuple[int, ...]]) -> pl.DataFrame:
+    """`source_page` and the line within that page, for the rows of documents with pages."""
+    parts = []
+    for (doc_id,), part in frame.group_by("doc_id", maintain_order=True):
+        starts = pages.get(doc_id)  # type: ignore[call-overload]
+        if starts and part.height:
+            located = [locate(starts, no) if no is not None else (None, None)
+                       for no in part["source_line"].to_list()]
+            part = part.with_columns(
+                pl.Series("source_page", [p for p, _ in located], dtype=pl.Int64),
+                pl.Series("source_line", [n for _, n in located], dtype=pl.Int64),
+            )
+        parts.append(part)
+    return pl.concat(parts) if parts else frame
 
 
 def _nothing_loaded(sources: tuple[str | Path, ...], errors: list[InputError]) -> InputError:
@@ -191,7 +258,7 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     rows["documents"] = [_document_row(source, doc_id, seg, department)]
     _check_year(ctx, rows["documents"][0])
     rows["findings"] = ctx.findings + performance.findings
-    return _Document(rows, source.lines)
+    return _Document(rows, source.lines, source.page_starts)
 
 
 def _department(seg: Segments) -> str | None:

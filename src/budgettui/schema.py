@@ -6,7 +6,7 @@ against it, `tables`/`show` list it, exports write their schemas from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -90,8 +90,14 @@ def _c(name: str, type_: str, zh: str, en: str, unit: str | None = None, desc: s
 # Columns shared by many resources.
 DOC_ID = _c("doc_id", "string", "文档标识", "document id", desc="Which source document the row is from")
 SEQ = _c("seq", "integer", "表内行序", "row number", desc="1-based order of the row in its table")
+SOURCE_PAGE = _c(
+    "source_page", "integer", "原文页码", "source page",
+    desc="1-based page of the source (a PDF's page, or a form-feed page of a text extraction); "
+         "null when the source has no pages",
+)
 SOURCE_LINE = _c(
-    "source_line", "integer", "原文行号", "source line", desc="1-based line number in the source"
+    "source_line", "integer", "原文行号", "source line",
+    desc="1-based line number in the source; within its page when source_page is set",
 )
 CODE = _c("code", "string", "科目编码", "subject code", desc="Functional classification code; null on the total row")
 NAME = _c("name", "string", "科目名称", "subject name")
@@ -460,6 +466,17 @@ RESOURCES: tuple[Resource, ...] = (
     ),
 )
 
+
+def _with_page(resource: Resource) -> Resource:
+    """Every row that cites its source line also cites the page: source_page before source_line."""
+    names = resource.column_names
+    if "source_line" not in names:
+        return resource
+    at = names.index("source_line")
+    return replace(resource, columns=(*resource.columns[:at], SOURCE_PAGE, *resource.columns[at:]))
+
+
+RESOURCES = tuple(_with_page(r) for r in RESOURCES)
 BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
 
 

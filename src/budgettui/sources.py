@@ -13,13 +13,14 @@ import hashlib
 import os
 import re
 import stat
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
 #: File name suffixes taken from a folder source.
-DOCUMENT_SUFFIXES = (".txt",)
+DOCUMENT_SUFFIXES = (".txt", ".pdf")
 #: Largest source read, in bytes (checked before reading); BUDGETTUI_MAX_BYTES overrides it.
 MAX_BYTES = 200 * 1024 * 1024
 MAX_BYTES_ENV = "BUDGETTUI_MAX_BYTES"
@@ -60,7 +61,6 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _FORMATS = (
-    (b"%PDF-", "PDF input is not supported yet; extract the text first"),
     (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX, ODT?) is not supported; save the document as text first"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel 97–2003 file is not supported; "
                                           "save the document as text first"),
@@ -115,6 +115,21 @@ class SourceText:
     encoding: str
     lines: list[Line] = field(repr=False)
     damaged: tuple[int, ...] = ()
+    #: The number of the first line of each page (a PDF's pages, or the form feeds of a
+    #: text extraction); empty when the source has no pages.
+    page_starts: tuple[int, ...] = ()
+
+    def locate(self, no: int) -> tuple[int | None, int]:
+        """(page, line within the page) of line `no`; (None, no) without pages."""
+        return locate(self.page_starts, no)
+
+
+def locate(page_starts: tuple[int, ...] | list[int], no: int) -> tuple[int | None, int]:
+    """(page, line within the page) of the document's line `no`, given its page starts."""
+    if not page_starts or no < page_starts[0]:
+        return None, no
+    page = bisect_right(page_starts, no)
+    return page, no - page_starts[page - 1] + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,13 +308,17 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_source(path: str | Path) -> SourceText:
-    """Read and decode one document file (InputError when it cannot be one)."""
+    """Read and decode one document file, a PDF's text layer or a text extraction
+    (InputError when it cannot be one)."""
     path = Path(path)
     data = _read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     try:
         if not data.strip():
             raise InputError(path, "empty file")
+        _refuse_html(data, path)
+        if is_pdf(data):
+            return _read_pdf(path, data, digest)
         decoded = decode(data, path)
         lines = split_lines(decoded.text)
         if not any(not line.blank for line in lines):
@@ -310,7 +329,57 @@ def read_source(path: str | Path) -> SourceText:
     damaged: tuple[int, ...] = ()
     if decoded.damage:
         lines, damaged = _repair(lines)
-    return SourceText(path, digest, decoded.encoding, lines, damaged)
+    starts = _form_feeds(decoded.text)
+    return SourceText(path, digest, decoded.encoding, lines, damaged, starts)
+
+
+def is_pdf(data: bytes) -> bool:
+    """PDF files start with `%PDF-` (some put a few bytes of junk before it)."""
+    return b"%PDF-" in data[:1024]
+
+
+def _read_pdf(path: Path, data: bytes, digest: str) -> SourceText:
+    """A PDF's text layer as lines, page after page; InputError when it has none."""
+    from budgettui.pdf import PdfError, read_pdf
+
+    try:
+        pages = read_pdf(data)
+    except PdfError as exc:
+        raise InputError(path, str(exc)) from None
+    lines: list[Line] = []
+    starts: list[int] = []
+    for page in pages:
+        starts.append(len(lines) + 1)
+        for text in page or [""]:  # an empty page keeps its place: one blank line
+            lines.append(Line(len(lines) + 1, normalise(text)))
+    return SourceText(path, digest, "pdf", lines, (), tuple(starts))
+
+
+def _form_feeds(text: str) -> tuple[int, ...]:
+    """Page starts of a text extraction whose pages begin with a form feed (`budgettui text`)."""
+    if "\f" not in text:
+        return ()
+    parts = _NEWLINE.split(text) if "\r" in text else text.split("\n")
+    starts = [no for no, part in enumerate(parts, start=1) if part.startswith("\f")]
+    return tuple(starts) if starts and starts[0] == 1 else ()
+
+
+_HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<meta|<!--)", re.IGNORECASE)
+_LINK = re.compile(r"""href\s*=\s*["']([^"'#]+\.(?:pdf|docx?|xlsx?|zip|rar|wps|et)(?:\?[^"']*)?)["']""",
+                   re.IGNORECASE)
+
+
+def _refuse_html(data: bytes, path: Path) -> None:
+    """A web page saved under a document's name (a downloader took the landing page instead of
+    the attachment): say so, with the document links the page holds."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if not _HTML.match(head) and b"<html" not in head.lower():
+        return
+    text = data[: 4 << 20].decode("utf-8", errors="replace")
+    links = list(dict.fromkeys(_LINK.findall(text)))
+    listed = f"; document links in it: {', '.join(links[:5])}" + (" …" if len(links) > 5 else "") \
+        if links else "; it links to no document file"
+    raise InputError(path, f"an HTML page, not a budget document (a web page saved under this name){listed}")
 
 
 def _folder_documents(path: Path) -> list[Path]:
