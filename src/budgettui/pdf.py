@@ -95,7 +95,7 @@ def read_pdf(data: bytes, name: str = "document") -> list[list[str]]:
 
 
 def _read_page(page) -> list[str]:
-    width, height = page.get_size()
+    _, height = page.get_size()
     chars = _chars(page, height)
     if not chars:
         return []
@@ -135,7 +135,7 @@ def _chars(page, height: float) -> list[_Char]:
         handle = textpage.raw
         for index in range(count):
             char = chr(raw.FPDFText_GetUnicode(handle, index)) if per_char else text[index]
-            if char in "\r\n\x00" or char.isspace() and raw.FPDFText_IsGenerated(handle, index):
+            if char in "\r\n\x00" or (char.isspace() and raw.FPDFText_IsGenerated(handle, index)):
                 continue
             if raw.FPDFText_GetLooseCharBox(handle, index, rect):
                 x0, x1, y0, y1 = rect.left, rect.right, rect.bottom, rect.top
@@ -214,7 +214,7 @@ def _grids(page, height: float) -> list[_Grid]:
     if len(edges) < 4:
         return []
     edges = merge_edges(edges, _SNAP, _SNAP, _JOIN, _JOIN)
-    edges = [e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"]) >= _MIN_EDGE]
+    edges = [e for e in edges if max(e["x1"] - e["x0"], e["bottom"] - e["top"]) >= _MIN_EDGE]
     points = edges_to_intersections(edges, _SNAP, _SNAP)
     cells = intersections_to_cells(points)
     return [_Grid(cells) for cells in cells_to_tables(cells)]
