@@ -218,7 +218,7 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     """Segment one document and run every parser over its sections.
 
     InputError when the document is not recognisably a budget disclosure."""
-    seg = segment(source.lines)
+    seg = segment(source.lines, source.page_starts)
     if not recognised(seg):
         error = InputError(source.path, "not a budget disclosure: no budget table title "
                                         "(e.g. 2026年预算收支总表) and no budget title on its cover")

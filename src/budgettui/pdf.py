@@ -94,12 +94,47 @@ def read_pdf(data: bytes, name: str = "document") -> list[list[str]]:
     return pages
 
 
+@dataclass(frozen=True, slots=True)
+class _View:
+    """The page as displayed: PDF user space (origin bottom left) turned by the page's
+    rotation into top-down display coordinates."""
+
+    rotation: int
+    width: float  # of the unrotated page (user space)
+    height: float
+
+    @classmethod
+    def of(cls, page) -> _View:
+        rotation = page.get_rotation() % 360
+        shown_w, shown_h = page.get_size()
+        w, h = (shown_h, shown_w) if rotation in (90, 270) else (shown_w, shown_h)
+        return cls(rotation, w, h)
+
+    @property
+    def shown_height(self) -> float:
+        return self.width if self.rotation in (90, 270) else self.height
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A user-space box (left, bottom, right, top) as (x0, top, x1, bottom) on display."""
+        if self.rotation == 90:
+            return y0, x0, y1, x1
+        if self.rotation == 180:
+            return self.width - x1, y0, self.width - x0, y1
+        if self.rotation == 270:
+            return self.height - y1, self.width - x1, self.height - y0, self.width - x0
+        return x0, self.height - y1, x1, self.height - y0
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        x0, top, _, _ = self.box(x, y, x, y)
+        return x0, top
+
+
 def _read_page(page) -> list[str]:
-    _, height = page.get_size()
-    chars = _chars(page, height)
+    view = _View.of(page)
+    chars = _chars(page, view)
     if not chars:
         return []
-    grids = _grids(page, height)
+    grids = _grids(page, view)
     blocks: list[_Block] = []
     loose = chars
     for grid in grids:
@@ -109,14 +144,14 @@ def _read_page(page) -> list[str]:
             blocks.extend(grid.rows(inside))
     blocks.extend(_text_lines(loose))
     blocks.sort(key=lambda b: b.top)
-    blocks = _drop_page_numbers(blocks, height)
+    blocks = _drop_page_numbers(blocks, view.shown_height)
     return [line for line in _join_paragraphs(blocks) if line.strip()]
 
 
 # ---------------------------------------------------------------- characters
 
 
-def _chars(page, height: float) -> list[_Char]:
+def _chars(page, view: _View) -> list[_Char]:
     """Every character with its loose box, in top-down coordinates; generated spaces and
     line breaks dropped."""
     import pypdfium2.raw as raw
@@ -144,7 +179,8 @@ def _chars(page, height: float) -> list[_Char]:
                 x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
             if y0 > y1:
                 y0, y1 = y1, y0
-            chars.append(_Char(char, x0, x1, height - y1, height - y0))
+            left_x, top_y, right_x, bottom_y = view.box(x0, y0, x1, y1)
+            chars.append(_Char(char, left_x, right_x, top_y, bottom_y))
         return chars
     finally:
         textpage.close()
@@ -206,11 +242,11 @@ def _cell_text(chars: list[_Char]) -> str:
     return out.strip()
 
 
-def _grids(page, height: float) -> list[_Grid]:
+def _grids(page, view: _View) -> list[_Grid]:
     """The ruled tables of a page, from its path objects' horizontal and vertical edges."""
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-    edges = list(_edges(page, height))
+    edges = list(_edges(page, view))
     if len(edges) < 4:
         return []
     edges = merge_edges(edges, _SNAP, _SNAP, _JOIN, _JOIN)
@@ -220,26 +256,26 @@ def _grids(page, height: float) -> list[_Grid]:
     return [_Grid(cells) for cells in cells_to_tables(cells)]
 
 
-def _edges(page, height: float) -> Iterator[dict]:
+def _edges(page, view: _View) -> Iterator[dict]:
     """Horizontal and vertical edges of the page's paths: a thin filled box is one edge, the
     straight segments of any other path are edges, a rectangle gives its four sides."""
     import pypdfium2.raw as raw
 
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4):
         try:
-            x0, y0, x1, y1 = obj.get_bounds()
+            x0, top, x1, bottom = view.box(*obj.get_bounds())
         except Exception:  # an object pdfium cannot measure draws no rule we can use
             continue
-        w, h = x1 - x0, y1 - y0
+        w, h = x1 - x0, bottom - top
         if w <= _RULE and h > _RULE:
-            yield _edge("v", (x0 + x1) / 2, height - y1, (x0 + x1) / 2, height - y0)
+            yield _edge("v", (x0 + x1) / 2, top, (x0 + x1) / 2, bottom)
         elif h <= _RULE and w > _RULE:
-            yield _edge("h", x0, height - (y0 + y1) / 2, x1, height - (y0 + y1) / 2)
+            yield _edge("h", x0, (top + bottom) / 2, x1, (top + bottom) / 2)
         elif w > _RULE and h > _RULE:
-            yield from _segments(obj, height)
+            yield from _segments(obj, view)
 
 
-def _segments(obj, height: float) -> Iterator[dict]:
+def _segments(obj, view: _View) -> Iterator[dict]:
     """The axis-parallel straight segments of a path, in page coordinates."""
     import pypdfium2.raw as raw
 
@@ -250,24 +286,25 @@ def _segments(obj, height: float) -> Iterator[dict]:
     for index in range(raw.FPDFPath_CountSegments(handle)):
         segment = raw.FPDFPath_GetPathSegment(handle, index)
         raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        point = view.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         kind = raw.FPDFPathSegment_GetType(segment)
         if kind == raw.FPDF_SEGMENT_MOVETO:
             start = previous = point
             continue
         if kind == raw.FPDF_SEGMENT_LINETO and previous is not None:
-            yield from _straight(previous, point, height)
+            yield from _straight(previous, point)
         previous = point
         if raw.FPDFPathSegment_GetClose(segment) and start is not None:
-            yield from _straight(point, start, height)
+            yield from _straight(point, start)
 
 
-def _straight(p: tuple[float, float], q: tuple[float, float], height: float) -> Iterator[dict]:
+def _straight(p: tuple[float, float], q: tuple[float, float]) -> Iterator[dict]:
+    """An edge for a vertical or horizontal segment between two display points."""
     (px, py), (qx, qy) = p, q
     if abs(px - qx) < 0.5 and abs(py - qy) >= _MIN_EDGE:
-        yield _edge("v", px, height - max(py, qy), px, height - min(py, qy))
+        yield _edge("v", px, min(py, qy), px, max(py, qy))
     elif abs(py - qy) < 0.5 and abs(px - qx) >= _MIN_EDGE:
-        yield _edge("h", min(px, qx), height - py, max(px, qx), height - py)
+        yield _edge("h", min(px, qx), py, max(px, qx), py)
 
 
 def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
@@ -326,11 +363,12 @@ def _text_lines(chars: list[_Char]) -> list[_Block]:
 
 
 def _drop_page_numbers(blocks: list[_Block], height: float) -> list[_Block]:
-    """Leave out a page number printed alone in the top or bottom tenth of the page."""
-    def is_number(block: _Block) -> bool:
-        margin = block.top < height * 0.1 or block.top > height * 0.88
-        return margin and not block.in_table and bool(_PAGE_NUMBER.match("".join(block.cells)))
-    return [b for b in blocks if not is_number(b)]
+    """Leave out a page number printed alone first or last on the page, or in its top or
+    bottom tenth."""
+    def is_number(index: int, block: _Block) -> bool:
+        edge = index in (0, len(blocks) - 1) or block.top < height * 0.1 or block.top > height * 0.88
+        return edge and not block.in_table and bool(_PAGE_NUMBER.match("".join(block.cells)))
+    return [b for i, b in enumerate(blocks) if not is_number(i, b)]
 
 
 def _join_paragraphs(blocks: list[_Block]) -> Iterator[str]:

@@ -1,54 +1,46 @@
-"""Segmenting a document by its titles: the parts, tables 1–13, performance tables, glossary.
+"""Segmenting a document by its titles: the parts, the tables, performance tables, glossary.
 
-Tables are recognised by their titles (any year), never by line numbers or by the
-`预算公开表N` labels above them, which are unreliable.
+Tables are recognised by what their titles say (`vocabulary.TABLE_KINDS`: any year, any of
+the family's wordings), never by line numbers or by the `预算公开表N` labels above them,
+which are unreliable. A table whose title is printed again at the top of the next page is
+continued there; printed again elsewhere, it is a duplicate (the first copy counts). A title
+in the table of contents opens an empty table that the real one replaces. A table-like title
+that names no template table still keeps its lines (`Segments.others`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from budgettui import vocabulary as vocab
 from budgettui.sources import Line
 
-#: Title patterns of tables 1–13, matched against the title with its year removed.
-TABLE_TITLES: dict[int, re.Pattern[str]] = {
-    no: re.compile(pattern)
-    for no, pattern in {
-        1: r"^(部门)?预算收支总表",
-        2: r"^(部门)?预算收入总表",
-        3: r"^(部门)?预算支出总表",
-        4: r"^财政拨款收支总表",
-        5: r"^一般公共预算支出预算表",
-        6: r"^一般公共预算安排?基本支出分?经济科目",
-        7: r"^政府性基金预算收入",
-        8: r"^政府性基金预算支出",
-        9: r"^国有资本经营预算收支",
-        10: r"^财政拨款安排.?三公.?经费",
-        11: r"^财政拨款安排机关运行经费",
-        12: r"^项目支出预算表(?![（(]上年结转)",
-        13: r"^项目支出预算表[（(]上年结转",
-    }.items()
-}
-
-_TITLE = re.compile(r"^(?:表[一二三四五六七八九十]+\s*)?(\d{4})\s*年度?\s*(.+)$")
-_LABEL = re.compile(r"^(?:预算|部门)?公开表\s*\d+$")
-_PART = re.compile(r"^第([一二三四])部分\s*(.*)$")
 _TOC = re.compile(r"\.{4,}|…{2,}|\t\s*\d+\s*$")
-PERFORMANCE_TITLE = "项目支出绩效目标表"
+PERFORMANCE_TITLE = vocab.PERFORMANCE_TITLE
 #: A numbered section heading of the narrative: 一、… to 二十、…
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(\S.*)$")
+#: A title this near the top of a page continues the table of the page before.
+_PAGE_TOP = 4
 
 
 @dataclass(slots=True)
 class TableSection:
-    """One budget table: its number, title as printed, and the lines after the title."""
+    """One budget table: its number (0 for a table of no template kind), title as printed,
+    and the lines after the title (those of every page it continues on)."""
 
     no: int
     title: str
-    year: int
+    year: int | None
     title_line: int
     lines: list[Line] = field(default_factory=list)
+    #: Lines where the table goes on after a page break (its title printed again).
+    continued: list[int] = field(default_factory=list)
+
+    @property
+    def has_rows(self) -> bool:
+        return any(not line.blank and not vocab.META.match(line.text.strip()) for line in self.lines)
 
 
 @dataclass(slots=True)
@@ -63,6 +55,8 @@ class Segments:
     glossary: list[Line] = field(default_factory=list)
     #: Tables printed more than once: (table number, title line of the ignored copy).
     duplicates: list[tuple[int, int]] = field(default_factory=list)
+    #: Tables whose titles name no table of the template (their lines are kept).
+    others: list[TableSection] = field(default_factory=list)
 
 
 def single_text(line: Line) -> str | None:
@@ -77,63 +71,120 @@ def is_toc(line: Line) -> bool:
 
 
 def table_title(text: str) -> tuple[int, int] | None:
-    """(table number, year) when `text` is the title of one of tables 1–13."""
-    match = _TITLE.match(text)
-    if not match:
-        return None
-    body = re.sub(r"\s+", "", match.group(2))
-    for no, pattern in TABLE_TITLES.items():
-        if pattern.match(body):
-            return no, int(match.group(1))
-    return None
+    """(table number, year) when `text` is the title of a table of the template (the year is
+    None when the title prints none)."""
+    kind, year, _ = vocab.table_kind(text)
+    return (kind.no, year) if kind else None  # type: ignore[return-value]
 
 
 def part_heading(line: Line) -> int | None:
-    """1–4 for the heading line of 第一部分 … 第四部分 (not its table-of-contents entry)."""
+    """The number of a part heading (第二部分 …, 二、表格部分), not its table-of-contents entry."""
+    found = _part(line)
+    return found[0] if found else None
+
+
+def _part(line: Line) -> tuple[int, str] | None:
     if "部分" not in line.text or is_toc(line):
         return None
     text = single_text(line)
-    match = _PART.match(text or "")
-    return "一二三四".index(match.group(1)) + 1 if match else None
+    match = vocab.PART.match(text or "")
+    if not match:
+        return None
+    numeral = match.group(1) or match.group(2)
+    number = "一二三四五六七八九十".index(numeral[-1]) + 1 + (10 if len(numeral) > 1 else 0)
+    return number, vocab.part_kind(match.group(3) or text or "")
 
 
-def segment(lines: list[Line]) -> Segments:
-    """Cut the document into parts and tables in one pass over its lines."""
-    seg = Segments(lines)
-    part = 0
-    target: list[Line] | None = None
-    in_performance = False
-    for line in lines:
-        heading = part_heading(line)
-        if heading:
-            part = heading
-            in_performance = False
-            target = {1: seg.overview, 3: seg.narrative, 4: seg.glossary}.get(part)
-            if target is not None:
-                target.append(line)
-            continue
+class _Segmenter:
+    """One pass over the lines, routing each to the part or table it belongs to."""
+
+    def __init__(self, lines: list[Line], page_starts: tuple[int, ...]) -> None:
+        self.seg = Segments(lines)
+        self.page_starts = page_starts
+        self.part = ""
+        self.target: list[Line] | None = None
+        self.table: TableSection | None = None
+        self.in_performance = False
+
+    def page_top(self, no: int) -> bool:
+        """Whether line `no` is among the first lines of its page."""
+        if not self.page_starts:
+            return False
+        page = bisect_right(self.page_starts, no)
+        return page > 0 and no - self.page_starts[page - 1] < _PAGE_TOP
+
+    def run(self) -> Segments:
+        for line in self.seg.lines:
+            self.route(line)
+        return self.seg
+
+    def route(self, line: Line) -> None:
         text = single_text(line)
-        if part in (0, 2) or (part == 1 and text):
-            found = table_title(text) if text and not is_toc(line) else None
-            if found:
-                no, year = found
-                section = TableSection(no, text or "", year, line.no)
-                if no in seg.tables:
-                    seg.duplicates.append((no, line.no))
-                    target = section.lines  # parsed nowhere: the first copy counts
-                else:
-                    seg.tables[no] = section
-                    target = section.lines
-                part = 2
-                continue
-        if part == 3:
-            if text and PERFORMANCE_TITLE in text:
-                in_performance = True
-            elif in_performance and text and "\t" not in line.text.strip() and SECTION.match(text):
-                in_performance = False
-            target = seg.performance if in_performance else seg.narrative
-        if target is not None and not (text and _LABEL.match(text)):
-            target.append(line)
+        found = _part(line)
+        if found:
+            self.open_part(found[1], line)
+            return
+        if text and not is_toc(line):
+            if vocab.LABEL.match(re.sub(r"\s+", "", text)):
+                return  # a label above a title: never part of a table
+            if vocab.PERFORMANCE_TITLES.search(text) and "\t" not in line.text.strip():
+                self.open_performance(line)
+                return
+            kind, year, table_like = vocab.table_kind(text)
+            if kind or (table_like and self.part in ("", "tables")):
+                self.open_table(kind.no if kind else 0, text, year, line)
+                return
+            if self.in_performance and self.part != "tables" and SECTION.match(text) \
+                    and "\t" not in line.text.strip():
+                self.in_performance = False
+                self.target = self.seg.narrative
+            elif vocab.GLOSSARY_HEADING.match(text) and self.part != "tables":
+                self.in_performance = False
+                self.target = self.seg.glossary
+        if self.target is not None:
+            self.target.append(line)
+
+    def open_part(self, kind: str, line: Line) -> None:
+        self.part = kind
+        self.in_performance = False
+        self.table = None
+        self.target = {"overview": self.seg.overview, "narrative": self.seg.narrative,
+                       "glossary": self.seg.glossary}.get(kind)
+        if self.target is not None:
+            self.target.append(line)
+
+    def open_performance(self, line: Line) -> None:
+        self.in_performance = True
+        self.table = None
+        self.target = self.seg.performance
+        self.target.append(line)
+
+    def open_table(self, no: int, title: str, year: int | None, line: Line) -> None:
+        self.in_performance = False
+        if self.part in ("", "overview", "narrative") and no:
+            self.part = "tables" if self.part == "" else self.part
+        section = TableSection(no, title, year, line.no)
+        previous = self.table
+        if previous is not None and previous.no == no and previous.title == title \
+                and previous.has_rows and self.page_top(line.no):
+            previous.continued.append(line.no)  # the same table, on the next page
+            self.target = previous.lines
+            return
+        if no == 0:
+            self.seg.others.append(section)
+        elif no in self.seg.tables and self.seg.tables[no].has_rows:
+            self.seg.duplicates.append((no, line.no))  # parsed nowhere: the first copy counts
+        else:
+            self.seg.tables[no] = section  # new, or replacing a title of the contents
+        self.table = section
+        self.target = section.lines
+
+
+def segment(lines: list[Line], page_starts: tuple[int, ...] = ()) -> Segments:
+    """Cut the document into parts and tables in one pass over its lines."""
+    seg = _Segmenter(lines, page_starts).run()
+    seg.tables = {no: t for no, t in seg.tables.items() if t.has_rows}
+    seg.others = [t for t in seg.others if t.has_rows]
     return seg
 
 
@@ -142,8 +193,8 @@ _BUDGET_TITLE = re.compile(r"\d{4}\s*年.*[预預]算|[预預]算.*\d{4}\s*年")
 
 
 def recognised(seg: Segments) -> bool:
-    """Whether the lines are (part of) a budget disclosure: a table 1–13 or a performance table
-    found by its title, or a budget title among the first lines of text."""
+    """Whether the lines are (part of) a budget disclosure: a template table or a performance
+    table found by its title, or a budget title among the first lines of text."""
     if seg.tables or seg.performance:
         return True
     head = [line for line in seg.lines[:400] if not line.blank][:30]

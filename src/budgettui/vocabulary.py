@@ -1,0 +1,155 @@
+"""The template family's vocabulary, as data: table titles, part headings, labels, units.
+
+Every city prints the national template with its own words: `收支总表`, `收支预算总表`,
+`财务收支预算总表`, `收支总体情况表` and `部门综合预算收支总表` are all table 1. What a table
+is, is decided here from its printed title (label, year, department and filler words
+removed), never from its number, its position or a file name. Column words live with the
+tables that use them (`COLUMNS`), so a parser asks for a column by meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
+class TableKind:
+    """A kind of table of the template: its number in the national template, the resource its
+    rows go to, and the patterns its normalised title matches (whole)."""
+
+    no: int
+    resource: str
+    titles: tuple[str, ...]
+
+    def matches(self, body: str) -> bool:
+        """Whether a normalised title is this kind's; a note in brackets at its end that does
+        not tell kinds apart (（不含上年结转）, （汇总）) is ignored."""
+        note = _NOTE.search(body)
+        bodies = [body, body[: note.start()]] if note and not _TELLING.search(note.group()) else [body]
+        return any(re.fullmatch(p, b) for p in self.titles for b in bodies)
+
+
+_NOTE = re.compile(r"[（(][^（）()]{1,16}[)）]$")
+#: Notes that tell two kinds apart: by function or by economic item, this year or carried over.
+_TELLING = re.compile(r"经济|功能|(?<!含)上年结转|本年")
+
+
+#: An optional note in brackets after a title: （按功能分类科目）, （不含上年结转）, （本年预算）.
+_FUNCTIONAL = r"(?:[（(][^（）()经]*(?:功能|不含上年结转|本年)[^（）()经]*[)）])?"
+_ECONOMIC = r"(?:[（(][^（）()功]*经济[^（）()功]*[)）])?"
+
+#: The tables of the national template, most specific first (the first match wins).
+TABLE_KINDS: tuple[TableKind, ...] = (
+    TableKind(4, "fiscal_summary", (r"财政拨款收支(?:预算)?总(?:体情况)?表",)),
+    TableKind(1, "budget_summary", (r"(?:预算)?(?:财务)?收支(?:预算)?总(?:体情况)?表",)),
+    TableKind(2, "income_by_subject", (r"(?:预算)?收入(?:预算)?总(?:体情况)?表",)),
+    TableKind(3, "expenditure_by_subject", (r"(?:本年)?(?:预算)?支出(?:预算)?总(?:体情况)?表" + _FUNCTIONAL,)),
+    TableKind(6, "basic_expenditure_by_economic", (
+        r"一般公共预算(?:安排)?基本支出分?(?:部门预算)?经济(?:科目|分类)(?:预算|情况)?表",
+        r"一般公共预算基本支出(?:预算|情况|明细)?表" + _ECONOMIC,
+    )),
+    TableKind(5, "general_budget_expenditure", (
+        r"一般公共预算(?:拨款)?支出(?:功能分类)?(?:预算|明细|情况)*表" + _FUNCTIONAL,
+    )),
+    TableKind(7, "fund_income", (r"政府性基金(?:预算)?收入(?:预算)?表",)),
+    TableKind(8, "fund_expenditure", (
+        r"政府性基金(?:预算)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)*表" + _FUNCTIONAL,
+    )),
+    TableKind(9, "state_capital", (
+        r"国有资本经营(?:预算)?(?:拨款)?(?:收支|支出)(?:功能分类)?(?:预算|情况)*表" + _FUNCTIONAL,
+    )),
+    TableKind(10, "three_public_costs", (
+        r"(?:财政拨款|一般公共预算)?(?:拨款)?(?:安排的?)?(?:行政经费及)?\W?三公\W?经费.*表",
+    )),
+    TableKind(11, "operating_costs", (
+        r"(?:财政拨款安排的?|一般公共预算)?机关运行经费(?:支出)?(?:预算)?表",
+    )),
+    TableKind(13, "projects", (r"项目支出(?:预算)?表[（(]上年结转[)）]",)),
+    TableKind(12, "projects", (
+        r"项目支出(?:及其他支出)?(?:预算|情况)*表(?:[（(]本年预算?[)）])?",
+        r"专项业务经费支出表",
+    )),
+)
+BY_NUMBER: dict[int, TableKind] = {kind.no: kind for kind in TABLE_KINDS}
+
+#: Titles of performance target tables: per project, or for the department as a whole.
+PERFORMANCE_TITLES = re.compile(r"^[^，。；：:]{0,40}绩效目标(?:申报)?表(?:[（(][^）)]{0,12}[)）])?$")
+#: The narrative heading that the performance tables of some templates follow.
+PERFORMANCE_TITLE = "项目支出绩效目标表"
+
+#: A label printed above or before a title, never part of it: 预算公开表1, 公开01表, 表1, 表一.
+LABEL = re.compile(r"^(?:(?:预算|部门)?公开\s*\d*\s*表\s*\d*|附?表\s*[" + _NUM + r"\d]+)$")
+_LEADING_LABEL = re.compile(
+    r"^(?:(?:预算|部门)?公开\d*表\d*|附?表[" + _NUM + r"\d]+(?![" + _NUM + r"\d])|"
+    r"[（(][" + _NUM + r"\d]+[)）]|[" + _NUM + r"]+、|\d{1,2}[.．、](?!\d))"
+)
+_YEAR = re.compile(r"(\d{4})\s*(?:年度?|(?=部门|单位))")
+#: Words before a table's name that say whose it is, not what it is.
+_FILLER = re.compile(r"^(?:部门?综合预算|部门预算|预算单位|部门|单位|本级|市级)")
+#: A title is short and ends in 表 (maybe with a note in brackets); a sentence is not a title.
+_TABLE_LIKE = re.compile(r"^[^，。；：:,;]{2,40}(?<!报)表(?:[（(][^）)]{1,24}[)）])?$")
+
+#: Parts of a document: `第二部分 2026年部门预算报表`, `第五部分：部门预算公开报表`, `二、表格部分`.
+PART = re.compile(r"^(?:第([" + _NUM + r"]+)部分|([" + _NUM + r"]+)、(?=\S{0,6}部分$))[：:\s]*(.*)$")
+#: What a part holds, from the words of its heading (first match).
+PART_KINDS: tuple[tuple[str, str], ...] = (
+    ("glossary", r"名词解释|名词说明"),
+    ("tables", r"报表|预算表|表格|公开表"),
+    ("overview", r"概况|基本情况|职责|机构"),
+    ("narrative", r"."),
+)
+#: A section heading of the narrative that starts the glossary in templates without a 部分.
+GLOSSARY_HEADING = re.compile(r"^(?:[" + _NUM + r"]+、|[（(][" + _NUM + r"]+[)）])\s*名词解释$")
+
+#: Table meta lines (who and which unit) and the unit they state.
+META = re.compile(r"^(部门名称|单位名称|编制单位|预算单位|填报单位|部门|单位|金额单位)[：:]")
+UNIT = re.compile(r"(?:金额)?单位[：:]\s*(万元|元|千元|亿元)")
+#: Multiplier from each printed unit to 元.
+UNIT_FACTORS = {"元": 1, "千元": 1000, "万元": 10000, "亿元": 100000000}
+NO_DATA = re.compile(r"本表无数据|无数据|本表为空|空表")
+
+
+def strip_year(text: str) -> tuple[str, int | None]:
+    """The text after its year (`上海市2026年度…` → `…`, 2026), or the text and None."""
+    match = _YEAR.search(text)
+    if not match:
+        return text, None
+    return text[match.end():], int(match.group(1))
+
+
+def title_body(text: str) -> tuple[str, int | None]:
+    """A printed title reduced to what names the table, and its year: label, year, department
+    and filler words removed (`表一2026年预算收支总表` → `预算收支总表`; `北京市统计局2026年度
+    部门收支总表` → `收支总表`)."""
+    body = re.sub(r"\s+", "", text).replace("“", "").replace("”", "").replace('"', "")
+    body = _LEADING_LABEL.sub("", body)
+    body, year = strip_year(body)
+    body = _LEADING_LABEL.sub("", body)
+    while True:
+        stripped = _FILLER.sub("", body)
+        if stripped == body:
+            return body, year
+        body = stripped
+
+
+def table_kind(text: str) -> tuple[TableKind | None, int | None, bool]:
+    """(kind, year, table-like) of a line's text: the kind of a template table, or None for a
+    title that names some other table (table-like) or no table at all."""
+    body, year = title_body(text)
+    if not body or len(body) > 48:
+        return None, year, False
+    for kind in TABLE_KINDS:
+        if kind.matches(body):
+            return kind, year, True
+    return None, year, bool(_TABLE_LIKE.match(body)) and not PERFORMANCE_TITLES.search(body)
+
+
+def part_kind(words: str) -> str:
+    """What a part holds (overview, tables, narrative, glossary), from its heading's words."""
+    for kind, pattern in PART_KINDS:
+        if re.search(pattern, words):
+            return kind
+    return "narrative"
