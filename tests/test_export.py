@@ -125,7 +125,7 @@ def test_parquet_reads_back_with_decimals_equal_to_the_frame(bundle, budget, nam
     resource = schema.resource(name)
     for column in resource.columns:
         if column.type == "money":
-            assert table.schema.field(column.name).type == pa.decimal128(18, 2)
+            assert table.schema.field(column.name).type == pa.decimal128(24, 6)
     assert pl.from_arrow(table).cast(resource.polars_schema).equals(export.export_frame(budget, name))
 
 
@@ -135,7 +135,7 @@ def test_parquet_metadata(bundle):
 
     parquet = pq.ParquetFile(bundle / "parquet" / "expenditure_by_subject.parquet")
     total = parquet.schema_arrow.field("total")
-    assert total.type == pa.decimal128(18, 2)
+    assert total.type == pa.decimal128(24, 6)
     assert total.metadata[b"unit"].decode() == "万元"
     assert total.metadata[b"factor_to_yuan"] == b"10000"
     assert total.metadata[b"title"].decode() == "合计"

@@ -29,7 +29,7 @@ def test_money_is_decimal_never_float(budget):
     for resource in schema.RESOURCES:
         for name, dtype in budget[resource.name].schema.items():
             assert not dtype.is_float(), f"{resource.name}.{name} is float"
-    assert budget["expenditure_by_subject"].schema["total"] == pl.Decimal(18, 2)
+    assert budget["expenditure_by_subject"].schema["total"] == pl.Decimal(24, 6)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from budgettui.values import money_text
+
 if TYPE_CHECKING:
     from budgettui.model import Budget
 
@@ -66,7 +68,7 @@ def fmt(value: Decimal | int | None) -> str:
     """An amount as the document prints it (`19676.13`); an empty cell as `—`."""
     if value is None:
         return "—"
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return money_text(value) if isinstance(value, Decimal) else str(value)
 
 
 def text(value: Decimal | int | None) -> str | None:

@@ -19,6 +19,8 @@ from typing import Any
 
 import polars as pl
 
+from budgettui.schema import MONEY
+
 FORMATS = ("table", "csv", "tsv", "json", "ndjson")
 
 
@@ -32,11 +34,26 @@ def _json_value(value: Any) -> Any:
 
 def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts with exact amounts as strings and dates in ISO form."""
+    frame = money_as_text(frame)
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+
+
+def money_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Money columns as the document prints them: the zeros of the column's scale that the
+    amount does not need are trimmed, two places kept (`25552.620000` → `25552.62`)."""
+    money = [name for name, dtype in frame.schema.items() if dtype == MONEY]
+    if not money:
+        return frame
+    return frame.with_columns(
+        pl.col(money).cast(pl.String).str.replace(r"0{1,%d}$" % (MONEY.scale - 2), "")  # type: ignore[attr-defined]
+    )
 
 
 def render(frame: pl.DataFrame, fmt: str, title: str | None = None) -> str:
     """The frame as text in one of FORMATS."""
+    if fmt == "table":
+        return _table(frame, title)
+    frame = money_as_text(frame)
     if fmt == "csv":
         return frame.write_csv()
     if fmt == "tsv":
@@ -69,6 +86,7 @@ def _table(frame: pl.DataFrame, title: str | None) -> str:
 
     table = Table(title=title, show_lines=False, box=None, pad_edge=False, header_style="bold")
     numeric = {n for n, t in frame.schema.items() if t.is_numeric()}
+    frame = money_as_text(frame)
     widths = []
     for name in frame.columns:
         table.add_column(name, justify="right" if name in numeric else "left", no_wrap=True)

@@ -263,7 +263,7 @@ def _source(row: dict[str, Any]) -> dict[str, Any]:
 _JSON_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
     "integer": {"type": "integer"},
-    "money": {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"},
+    "money": {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2,6}$"},
     "number": {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
     "date": {"type": "string", "format": "date"},
     "boolean": {"type": "boolean"},

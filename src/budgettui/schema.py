@@ -11,8 +11,10 @@ from typing import Any
 
 import polars as pl
 
-#: Money: exact decimal with two places, in the unit the table prints (万元 or 元).
-MONEY = pl.Decimal(18, 2)
+#: Money: exact decimal in the column's unit (万元 for tables 1–13, 元 for performance tables).
+#: Six places hold a table printed in 元 to the 分 exactly once it is counted in 万元; text
+#: output trims the zeros the document did not print (`25552.62`, `319.688`).
+MONEY = pl.Decimal(24, 6)
 #: An indicator's target number (`≥42.5万元` → 42.5): exact, up to four places.
 NUMBER = pl.Decimal(24, 4)
 

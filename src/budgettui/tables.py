@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from budgettui import vocabulary as vocab
 from budgettui.segment import TableSection
 from budgettui.sources import Line
 from budgettui.values import AmountError, is_amount, parse_amount
@@ -44,6 +45,11 @@ class Table:
     rows: list[Line]
     no_data: bool
     unit: str | None
+
+    @property
+    def factor(self) -> Decimal:
+        """What turns this table's printed amounts into 万元 (1 for 万元, 0.0001 for 元)."""
+        return Decimal(vocab.UNIT_FACTORS.get(self.unit or "万元", 10000)) / Decimal(10000)
 
 
 @dataclass(slots=True)
@@ -88,13 +94,48 @@ def _is_header_line(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
     if not filled:
         return False
-    if all(_COLUMN_NUMBERS.match(c) for c in filled) and len(filled) >= 3:
-        return [int(c) for c in filled] == list(range(1, len(filled) + 1))
+    if _is_column_numbers(cells):
+        return True
     return all(_HEADER_WORDS.match(re.sub(r"\s+", "", c)) for c in filled)
 
 
+def _is_column_numbers(cells: list[str]) -> bool:
+    """A line that numbers the columns (`1 2 3 …`, with `**` or 栏次 in the label columns)."""
+    filled = [c for c in cells if c and c not in _NUMBER_FILLERS]
+    if len(filled) < 3 or not all(_COLUMN_NUMBERS.match(c) for c in filled):
+        return False
+    numbers = [int(c) for c in filled]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
+
+
+_NUMBER_FILLERS = {"**", "*", "栏次", "行次", "-", "—"}
+
+
+def _is_data_line(cells: list[str]) -> bool:
+    """A row of a table's body, not of its header: a code or a total label first, or amounts
+    beside at most three labels (a header holds many labels and no amounts)."""
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    first = _clean(filled[0])
+    if _CODE_START.match(first) or first in ("合计", "总计"):
+        return True
+    amounts = sum(1 for c in filled if is_amount(c))
+    return amounts >= 1 and len(filled) - amounts <= 3
+
+
+def _labels_only(cells: list[str]) -> bool:
+    """Two labels or more and no amount: a header line in any template's words."""
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and not any(is_amount(c) for c in filled)
+
+
+_CODE_START = re.compile(r"^\[?\d{3}(?:\d{2}){0,2}\]?(?!\d)")
+
+
 def split_table(section: TableSection) -> Table:
-    """Separate a table's meta lines, header lines and data lines."""
+    """Separate a table's meta lines, header lines and data lines. The header is what comes
+    before the first data row; printed again on a continued page, it is skipped there."""
     header: list[list[str]] = []
     rows: list[Line] = []
     no_data = False
@@ -103,21 +144,67 @@ def split_table(section: TableSection) -> Table:
         if line.blank:
             continue
         text = line.text.strip()
-        if _NO_DATA.search(text) and "\t" not in text:
+        if vocab.NO_DATA.search(text) and "\t" not in text:
             no_data = True
             continue
-        if _META.match(text):
-            if text.startswith("单位") and ("元" in text) and "\t" not in text:
-                unit = re.split(r"[：:]", text, maxsplit=1)[1].strip()
-            continue
         cells = line.cells
-        if not rows and _is_header_line(cells):
-            if not all(_COLUMN_NUMBERS.match(c) for c in cells if c):
-                header.append(cells)
+        stated = vocab.UNIT.search(text)
+        if _META.match(text) or vocab.META.match(text) or (stated and not _has_amount(cells)):
+            unit = unit or (stated.group(1) if stated else None)
             continue
+        if _is_column_numbers(cells):
+            continue
+        if not rows and (_is_header_line(cells) or (not _is_data_line(cells) and _labels_only(cells))):
+            header.append(cells)
+            continue
+        if rows and cells in header:
+            continue  # the header again, on the next page
         rows.append(line)
     labels, groups = _labels(header)
-    return Table(section, labels, groups, rows, no_data, unit)
+    table = Table(section, labels, groups, rows, no_data, unit)
+    _merge_code_columns(table)
+    return table
+
+
+def _merge_code_columns(table: Table) -> None:
+    """Codes printed in 类 / 款 / 项 columns (`208` `05` `05`, the class often printed only on
+    its first row) become one code column: `2080505`."""
+    labels = table.labels
+    start = next((i for i in range(len(labels) - 1) if labels[i] == "类" and labels[i + 1] == "款"), None)
+    if start is None:
+        return
+    width = 3 if start + 2 < len(labels) and labels[start + 2] == "项" else 2
+    table.labels = [*labels[:start], "科目编码", *labels[start + width:]]
+    table.groups = [*table.groups[:start], table.groups[start], *table.groups[start + width:]]
+    parents = ["", ""]
+    merged: list[Line] = []
+    for line in table.rows:
+        cells = line.cells
+        parts = [_clean(cell(cells, start + k)) for k in range(width)]
+        code = _join_code(parts, parents)
+        new = [*cells[:start], code, *cells[start + width:]]
+        merged.append(Line(line.no, "\t".join(new)))
+    table.rows = merged
+
+
+def _join_code(parts: list[str], parents: list[str]) -> str:
+    """One code from its 类/款/项 parts, taking a missing 类 or 款 from the rows above."""
+    if not all(not p or p.isdigit() for p in parts):
+        return "".join(parts)  # 合计 or a label, as printed
+    lei, kuan, xiang = (parts + [""])[:3]
+    if lei:
+        parents[0], parents[1] = lei[:3], ""
+        code = lei
+        if kuan:
+            parents[1] = kuan
+            code += kuan + xiang
+        return code
+    if kuan:
+        parents[1] = kuan
+        return parents[0] + kuan + xiang if parents[0] else kuan + xiang
+    if xiang:
+        return parents[0] + parents[1] + xiang if parents[0] and parents[1] else xiang
+    return ""
 
 
 def _labels(header: list[list[str]]) -> tuple[list[str], list[str]]:

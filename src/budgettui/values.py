@@ -23,6 +23,16 @@ def _exact(number: str, limit: Decimal, step: Decimal) -> Decimal | None:
     return value if abs(value) < limit and value == value.quantize(step) else None
 
 
+def money_text(value: Decimal) -> str:
+    """An amount with the places it needs, at least two: `25552.62`, `319.688`, `0.00`; a
+    whole number printed without places stays so (`55`)."""
+    text = format(value, "f")
+    if value.as_tuple().exponent >= 0:  # type: ignore[operator]
+        return text
+    head, _, tail = text.partition(".")
+    return f"{head}.{tail.rstrip('0').ljust(2, '0')}"
+
+
 class AmountError(ValueError):
     """A cell that should hold an amount holds something else."""
 
