@@ -2,8 +2,8 @@
 
     python benchmarks/harvest_codes.py [CORPUS] [--cache DIR] > harvest.tsv
 
-Prints ``code  name  year  files`` (one row per code, name and year, with the number of
-documents that print it), for comparing against ``src/budgettui/classification.tsv``. Needs
+Prints ``code  name  year  files  listed`` (one row per code, name and year: how many documents
+print it, and the name ``budgettui.classification`` gives that code that year, for review). Needs
 pdfplumber. Codes are read as ``2080505``, ``208 05 05``, ``[201]名称`` or split over 类/款/项
 table columns; only 类 201–234 are kept (economic codes 301…, 501… and revenue codes are not).
 """
@@ -15,6 +15,8 @@ import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from budgettui.classification import name_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+%?$|^-$|^—$")
@@ -150,9 +152,9 @@ def main(argv: list[str]) -> None:
         for code, name in pairs_from_text("\n".join(lines)):
             seen[code, name, year].add(sample.name)
     counts = Counter({key: len(files) for key, files in seen.items()})
-    print("code\tname\tyear\tfiles")
+    print("code\tname\tyear\tfiles\tlisted")
     for (code, name, year), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
-        print(f"{code}\t{name}\t{year}\t{n}")
+        print(f"{code}\t{name}\t{year}\t{n}\t{name_of(code, year) or ''}")
 
 
 if __name__ == "__main__":

@@ -130,6 +130,8 @@ def test_resolve_with_parent() -> None:
     assert resolve("其他社会保障和就业支出", parent="208") == "20899"
     assert resolve("其他社会保障和就业支出", parent="20899") == "2089999"
     assert resolve("其他支出", parent="229") == "22999"
+    assert resolve("其他支出", parent="22406") == "229"  # not in 224: the next 类
+    assert resolve("其他支出", parent="224") == "229"
     assert resolve("一般公共服务", parent="219") == "21901"
 
 

@@ -151,9 +151,10 @@ def resolve(name: str, year: int | None = None, parent: str | None = None) -> st
 
     The name is matched exactly (after normalising), else with or without a trailing 支出.
     ``parent`` is the code of the enclosing 类 or 款 printed just above the row. Candidates are
-    narrowed to its direct children, then its descendants, then the codes of its 类; the first
-    step that leaves any code decides (one code wins, several are ambiguous). Without ``parent``
-    the name must be unique.
+    narrowed to its direct children, then its descendants, then the codes of its 类, then the
+    类 themselves (a row outside the enclosing 类 starts a new one); the first step that leaves
+    any code decides: one code wins, several are ambiguous. Without ``parent`` the name must be
+    unique.
     """
     index = _index()
     rows = _in_year(index.by_name.get(normalise_name(name), ()), year)
@@ -167,6 +168,7 @@ def resolve(name: str, year: int | None = None, parent: str | None = None) -> st
         {c for c in codes if parent_of(c) == above},
         {c for c in codes if c.startswith(above) and c != above},
         {c for c in codes if c.startswith(above[:3])},
+        {c for c in codes if len(c) == 3},  # outside the enclosing 类: a new 类 row
     )
     for step in steps:
         if step:
