@@ -45,7 +45,7 @@ def money_as_text(frame: pl.DataFrame) -> pl.DataFrame:
     if not money:
         return frame
     return frame.with_columns(
-        pl.col(money).cast(pl.String).str.replace(r"0{1,%d}$" % (MONEY.scale - 2), "")  # type: ignore[attr-defined]
+        pl.col(money).cast(pl.String).str.replace(f"0{{1,{MONEY.scale - 2}}}$", "")  # type: ignore[attr-defined]
     )
 
 

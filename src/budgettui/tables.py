@@ -191,7 +191,7 @@ def _join_code(parts: list[str], parents: list[str]) -> str:
     """One code from its 类/款/项 parts, taking a missing 类 or 款 from the rows above."""
     if not all(not p or p.isdigit() for p in parts):
         return "".join(parts)  # 合计 or a label, as printed
-    lei, kuan, xiang = (parts + [""])[:3]
+    lei, kuan, xiang = [*parts, ""][:3]
     if lei:
         parents[0], parents[1] = lei[:3], ""
         code = lei
