@@ -112,6 +112,8 @@ class Ctx:
     tolerance: Decimal = DEFAULT_TOLERANCE
     findings: list[Row] = field(default_factory=list)
     checked: int = 0
+    #: Checks whose two sides differ by more than the tolerance.
+    broken: int = 0
     rule: Rule | None = None
 
     def add(self, severity: str, message: str, resource: str | None, key: str | None,
@@ -152,6 +154,8 @@ class Ctx:
         severity = self.severity_of((value or ZERO) - expected, scale)
         if severity is None:
             return True
+        if severity != "rounding":
+            self.broken += 1
         shown = " + ".join(f"{name} {fmt(v)}" for name, v in terms)
         if len(terms) > 1:
             shown += f" = {fmt(expected)}"
@@ -166,6 +170,8 @@ class Report:
 
     findings: list[Row]
     checked: int
+    #: Per document: (checks made, checks that do not hold beyond rounding).
+    per_document: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _documents(budget: Budget) -> list[Doc]:
@@ -183,16 +189,16 @@ def check_budget(budget: Budget, tolerance: Decimal = DEFAULT_TOLERANCE,
     """Run every rule (or the rules in `only`) over each document of the budget."""
     _load_rules()
     selected = [RULES[r] for r in only] if only is not None else list(RULES.values())
-    findings: list[Row] = []
-    checked = 0
+    report = Report([], 0)
     for doc in _documents(budget):
         ctx = Ctx(doc, tolerance)
         for item in selected:
             ctx.rule = item
             item.func(ctx)
-        findings += ctx.findings
-        checked += ctx.checked
-    return Report(findings, checked)
+        report.findings += ctx.findings
+        report.checked += ctx.checked
+        report.per_document[doc.doc_id] = (ctx.checked, ctx.broken)
+    return report
 
 
 def run_checks(budget: Budget) -> list[dict[str, Any]]:

@@ -110,6 +110,26 @@ def text(
 
 
 @app.command()
+def survey(
+    sources: Sources = None,
+    fmt: Annotated[str, typer.Option("-f", "--format", help="table, csv, tsv, json or ndjson.")] = "table",
+) -> None:
+    """One line per document: department, year, kind, pages, unit, the template tables
+    recognised, other tables, performance tables, identities checked and holding, errors."""
+    from budgettui.output import render
+    from budgettui.survey import recognised_share, survey as survey_of
+
+    _check_format(fmt)
+    budget = _load(sources)
+    frame = survey_of(budget)
+    _emit(render(frame, fmt), None)
+    found, printed = recognised_share(budget)
+    holding, checked = frame["holding"].sum(), frame["identities"].sum()
+    typer.echo(f"{frame.height} documents; {found} of {printed} printed tables recognised; "
+               f"{holding} of {checked} identities hold", err=True)
+
+
+@app.command()
 def tables(sources: Sources = None, fmt: Format = "table") -> None:
     """List the resources with their titles and row counts."""
     import polars as pl

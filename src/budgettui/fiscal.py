@@ -17,7 +17,7 @@ import polars as pl
 from budgettui import schema
 
 #: Multiplier from the unit printed to 元.
-FACTORS: dict[str, int] = {"万元": 10000, "元": 1}
+FACTORS: dict[str, int] = {"万元": 10000, "元": 1, "千元": 1000, "亿元": 100000000}
 _WAN = Decimal(FACTORS["万元"])
 _CENT = Decimal("0.01")
 
@@ -259,14 +259,32 @@ def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, i
     return lines
 
 
-def budget_lines(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """The long fact table of tables 1–13 (see the module docstring), sorted by line_id."""
+def budget_lines(frames: dict[str, pl.DataFrame], other: list[dict[str, Any]] | None = None) -> pl.DataFrame:
+    """The long fact table of tables 1–13 (see the module docstring) and the amounts of tables
+    of no template kind (`other`), sorted by line_id."""
     documents = frames["documents"]
     years = dict(zip(documents["doc_id"], documents["year"], strict=True))
+    printed = {(r["doc_id"], r["table_no"]): r for r in frames["source_tables"].iter_rows(named=True)}
     rows: list[dict[str, Any]] = []
     for name in AMOUNT_RESOURCES:
-        rows += _lines_of(schema.resource(name), frames[name], years)
+        resource = schema.resource(name)
+        for row in _lines_of(resource, frames[name], years):
+            source = printed.get((row["doc_id"], row["table_no"]), {})
+            unit = source.get("printed_unit") or "万元"
+            row.update(table_title=source.get("title"), printed_unit=unit,
+                       column_label=resource.column(row["measure"]).zh,
+                       printed=_as_printed(row["amount_wan"], unit))
+            rows.append(row)
+    for row in other or []:
+        rows.append({**row, "year": years.get(row["doc_id"])})
     return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"])
+
+
+def _as_printed(wan: Decimal, unit: str) -> str:
+    """An amount in the unit its table printed: 25552.62 (万元), 3196880.00 (元)."""
+    from budgettui.values import money_text
+
+    return money_text(wan * _WAN / FACTORS.get(unit, 10000))
 
 
 __all__ = ["AMOUNT_RESOURCES", "FACTORS", "budget_lines", "column_type", "money_meaning"]

@@ -10,14 +10,15 @@ from pathlib import Path
 import polars as pl
 
 from budgettui import narrative, schema, tables
+from budgettui import vocabulary as vocab
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, recognised, segment
 from budgettui.sources import InputError, Line, SourceText, expand_sources, locate, read_source
-from budgettui.tables import Context, Row, split_table
+from budgettui.cover import Cover, cover_facts
+from budgettui.tables import Context, Row, Table, other_lines, split_table
 
-_DEPARTMENT = re.compile(r"^部门名称[：:]\s*(.+)$")
 _YEAR = re.compile(r"(\d{4})\s*年度?")
 #: Budget years taken as printed; any other is a misprint (and would break date arithmetic).
 YEARS = range(1950, 3000)
@@ -153,7 +154,8 @@ def load(*sources: str | Path) -> Budget:
         rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
         frames[resource.name] = resource.frame(rows)
     frames = _link(frames)
-    frames["budget_lines"] = budget_lines(frames)
+    extra = [row for doc in documents for row in doc.rows.get("other_lines", [])]
+    frames["budget_lines"] = budget_lines(frames, extra)
     texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
     pages = {doc.rows["documents"][0]["doc_id"]: doc.page_starts for doc in documents}
     return Budget(frames, texts, tuple(skipped), checked=False, pages=pages)
@@ -224,15 +226,20 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
                                         "(e.g. 2026年预算收支总表) and no budget title on its cover")
         error.sha256 = source.sha256
         raise error
-    department = _department(seg)
+    facts = cover_facts(source.lines, [t.lines for t in seg.tables.values()], source.page_starts)
+    department = facts.department
     ctx = Context(doc_id, department)
     _report_damage(ctx, source)
     unit_rows = narrative.units_from_overview(seg.overview, doc_id)
     ctx.unit_names = [u["name"] for u in unit_rows]
     rows: dict[str, list[Row]] = {name: [] for name in schema.BY_NAME}
+    rows["other_lines"] = []
 
+    printed: list[Row] = []
     for no, section in sorted(seg.tables.items()):
         table = split_table(section)
+        printed.append(_source_table(doc_id, table, "parsed"))
+        ctx.factor = table.factor
         if no in tables.PARSERS:
             name, parser = tables.PARSERS[no]
             rows[name] = parser(ctx, table)
@@ -244,6 +251,11 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
             rows["projects"] += result.projects
             rows["project_subtotals"] += result.subtotals
     _report_structure(ctx, seg)
+    for section in seg.others:
+        table = split_table(section)
+        printed.append(_source_table(doc_id, table, "unmapped"))
+        rows["other_lines"] += other_lines(ctx, table)
+    rows["source_tables"] = _in_print_order(printed)
 
     rows["units"] = _units(doc_id, unit_rows, rows)
     rows["subjects"] = _subjects(rows)
@@ -255,40 +267,53 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     performance = parse_performance(seg.performance, doc_id)
     rows["performance_targets"] = performance.targets
     rows["indicators"] = performance.indicators
-    rows["documents"] = [_document_row(source, doc_id, seg, department)]
+    rows["documents"] = [_document_row(source, doc_id, seg, facts, printed)]
     _check_year(ctx, rows["documents"][0])
     rows["findings"] = ctx.findings + performance.findings
     return _Document(rows, source.lines, source.page_starts)
 
 
-def _department(seg: Segments) -> str | None:
-    """The department named in the tables' 部门名称 line, else the cover's first line."""
-    for section in seg.tables.values():
-        for line in section.lines[:6]:
-            match = _DEPARTMENT.match(line.text.strip())
-            if match:
-                return match.group(1).strip()
-    first = next((line for line in seg.lines if not line.blank), None)
-    return first.text.strip() if first else None
-
-
-def _document_row(source: SourceText, doc_id: str, seg: Segments, department: str | None) -> Row:
-    years = [t.year for t in seg.tables.values()]
+def _document_row(source: SourceText, doc_id: str, seg: Segments, facts: Cover,
+                  printed: list[Row]) -> Row:
+    years = [t.year for t in seg.tables.values() if t.year]
     cover = [line.text.strip() for line in seg.lines[:12] if not line.blank]
     title_line = next((t for t in cover if "预算" in t and _YEAR.search(t)), None)
-    if not years and title_line:
-        years = [int(_YEAR.search(title_line).group(1))]  # type: ignore[union-attr]
-    title = " ".join(t for t in (department, title_line) if t) or source.path.name
+    if not years and facts.year:
+        years = [facts.year]
+    title = " ".join(t for t in (facts.department, title_line) if t) or source.path.name
+    units = [t["printed_unit"] or "万元" for t in printed if t["status"] == "parsed"]
     return {
         "doc_id": doc_id,
         "title": title,
-        "department": department,
+        "department": facts.department,
         "year": max(set(years), key=years.count) if years else None,
         "source_path": str(source.path),
         "sha256": source.sha256,
         "encoding": source.encoding,
         "line_count": len(source.lines),
+        "kind": facts.kind,
+        "scope": facts.scope,
+        "pages": len(source.page_starts) or None,
+        "amount_unit": max(set(units), key=units.count) if units else None,
     }
+
+
+def _source_table(doc_id: str, table: Table, status: str) -> Row:
+    """A `source_tables` row: what the document printed, and what became of it."""
+    section = table.section
+    kind = vocab.BY_NUMBER.get(section.no)
+    return {
+        "doc_id": doc_id, "table_no": section.no, "resource": kind.resource if kind else None,
+        "title": section.title, "printed_unit": table.unit, "rows": len(table.rows),
+        "pages": 1 + len(section.continued), "status": status, "source_line": section.title_line,
+    }
+
+
+def _in_print_order(printed: list[Row]) -> list[Row]:
+    ordered = sorted(printed, key=lambda r: r["source_line"])
+    for seq, row in enumerate(ordered, start=1):
+        row["seq"] = seq
+    return ordered
 
 
 def _report_damage(ctx: Context, source: SourceText) -> None:

@@ -60,6 +60,8 @@ class Context:
     department: str | None = None
     unit_names: list[str] = field(default_factory=list)
     findings: list[Row] = field(default_factory=list)
+    #: What turns the current table's printed amounts into 万元 (0.0001 for a table in 元).
+    factor: Decimal = Decimal(1)
 
     def finding(
         self,
@@ -241,7 +243,8 @@ def amount(ctx: Context, line: Line, index: int | None, resource: str, key: str)
     """The amount in a cell; a cell that is not an amount becomes a finding and null."""
     text = cell(line.cells, index)
     try:
-        return parse_amount(text)
+        value = parse_amount(text)
+        return value * ctx.factor if value is not None and ctx.factor != 1 else value
     except AmountError:
         ctx.finding(
             "parse.bad_amount", "error", f"cell is not an amount: {text!r}", line.no,
@@ -652,6 +655,42 @@ def _sums_up(index: int, units: list[bool], values: list[Row]) -> bool:
     following = sum((values[i]["total"] or Decimal(0) for i in range(index + 1, end)), Decimal(0))
     tolerance = Decimal("0.01") * max(2, end - index - 1)
     return total is not None and end > index + 1 and abs(following - total) <= tolerance
+
+
+# ---------------------------------------------------------------- tables of no template kind
+
+
+def other_lines(ctx: Context, table: Table) -> list[Row]:
+    """The printed amounts of a table that is none of the template's, as `budget_lines` rows:
+    each with its row's labels, its column's header, the title and the unit as printed."""
+    section = table.section
+    ctx.finding("parse.unmapped_table", "info",
+                f"table 「{section.title}」 is none of the template's tables; its amounts are in "
+                "budget_lines (table_no 0) with its title", section.title_line, "source_tables",
+                section.title)
+    factor = table.factor
+    out: list[Row] = []
+    for line in table.rows:
+        cells = line.cells
+        label = " ".join(c for c in cells if c and not is_amount(c)) or None
+        for index, text in enumerate(cells):
+            if not is_amount(text):
+                continue
+            value = parse_amount(text)
+            if value is None:
+                continue
+            wan = value * factor
+            out.append({
+                "doc_id": ctx.doc_id, "table_no": 0, "resource": None,
+                "line_id": f"{ctx.doc_id}:00:{section.title_line:05d}:{line.no:05d}:{index:02d}",
+                "row_key": f"{section.title_line}.{line.no}", "item": label,
+                "row_kind": "total" if label and _clean(label) in ("合计", "总计") else "item",
+                "measure": f"column_{index + 1}", "column_label": cell(table.labels, index) or None,
+                "amount_wan": wan, "amount_yuan": (wan * 10000).quantize(Decimal("0.01")),
+                "table_title": section.title, "printed_unit": table.unit or "万元", "printed": text,
+                "source_line": line.no,
+            })
+    return out
 
 
 TableParser = Callable[[Context, Table], list[Row]]
