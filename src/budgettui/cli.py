@@ -117,7 +117,8 @@ def survey(
     """One line per document: department, year, kind, pages, unit, the template tables
     recognised, other tables, performance tables, identities checked and holding, errors."""
     from budgettui.output import render
-    from budgettui.survey import recognised_share, survey as survey_of
+    from budgettui.survey import recognised_share
+    from budgettui.survey import survey as survey_of
 
     _check_format(fmt)
     budget = _load(sources)

@@ -11,12 +11,12 @@ import polars as pl
 
 from budgettui import narrative, schema, tables
 from budgettui import vocabulary as vocab
+from budgettui.cover import Cover, cover_facts
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, recognised, segment
 from budgettui.sources import InputError, Line, SourceText, expand_sources, locate, read_source
-from budgettui.cover import Cover, cover_facts
 from budgettui.tables import Context, Row, Table, other_lines, split_table
 
 _YEAR = re.compile(r"(\d{4})\s*年度?")

@@ -383,17 +383,19 @@ def _refuse_html(data: bytes, path: Path) -> None:
 
 
 def _folder_documents(path: Path) -> list[Path]:
-    """The documents of a folder source, sorted by name."""
+    """The documents of a folder source and of its subfolders (a city's, a year's), sorted by
+    their path in it."""
     try:
         found = sorted(
-            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+            (p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()),
+            key=lambda p: p.relative_to(path).parts,
         )
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot be listed") from None
     if not found:
-        raise InputError(path, "folder holds no documents (*.txt)")
+        raise InputError(path, "folder holds no documents (*.txt, *.pdf)")
     return found
 
 
