@@ -277,5 +277,5 @@ def test_cells_agree_with_pdfplumber_on_the_test_pdfs():
 @pytest.mark.skipif(not CORPUS.exists(), reason="the corpus is not beside this checkout")
 def test_cells_agree_with_pdfplumber_over_the_whole_corpus():
     found, total, missing = _agreement(sorted(CORPUS.glob("*/*.pdf")))
-    assert total > 50000
-    assert found / total >= 0.98, missing[:20]
+    assert total > 35000  # 39,661 cells in pdfplumber's tables; 6 of them differ (measured)
+    assert found / total >= 0.999, missing[:20]
