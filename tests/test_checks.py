@@ -17,7 +17,7 @@ from conftest import ROOT, SAMPLE
 
 import budgettui
 from budgettui import schema
-from budgettui.checks import RULES, check_budget, is_check_finding, run_checks
+from budgettui.audit import RULES, check_budget, is_check_finding, run_checks
 from budgettui.model import Budget
 
 # ---------------------------------------------------------------- the sample, pinned

@@ -231,7 +231,7 @@ def test_unusable_pdfs_exit_2_with_one_line_naming_the_file(tmp_path, case):
     assert result.stdout == ""
     assert result.stderr.splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith(f"budgettui: {path}: ") and message in result.stderr
-    with pytest.raises(InputError, match="budget.pdf"):
+    with pytest.raises(InputError, match=r"budget\.pdf"):
         budgettui.load(path)
 
 

@@ -179,15 +179,11 @@ def _documents(budget: Budget) -> list[Doc]:
     return [Doc(doc_id, {}, budget=budget) for doc_id in budget["documents"]["doc_id"].to_list()]
 
 
-def _load_rules() -> None:
-    """Import the rule modules (they register themselves)."""
-    from budgettui import narrative_rules, table_rules, target_rules  # noqa: F401
-
-
 def check_budget(budget: Budget, tolerance: Decimal = DEFAULT_TOLERANCE,
                  only: Iterable[str] | None = None) -> Report:
-    """Run every rule (or the rules in `only`) over each document of the budget."""
-    _load_rules()
+    """Run every registered rule (or the rules in `only`) over each document of the budget.
+    The engine imports no rule module: `budgettui.audit` brings the engine and the rules
+    together."""
     selected = [RULES[r] for r in only] if only is not None else list(RULES.values())
     report = Report([], 0)
     for doc in _documents(budget):

@@ -193,7 +193,7 @@ def check(
     from decimal import Decimal, InvalidOperation
 
     from budgettui import schema
-    from budgettui.checks import check_budget, merged_findings, render_text, summary
+    from budgettui.audit import check_budget, merged_findings, render_text, summary
     from budgettui.output import records
 
     if fmt not in ("text", "json"):

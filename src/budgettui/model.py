@@ -200,7 +200,7 @@ def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
 
 def _with_checks(budget: Budget) -> pl.DataFrame:
     """The parsers' findings followed by those of the consistency rules (checks.py)."""
-    from budgettui.checks import run_checks
+    from budgettui.audit import run_checks
 
     parsed = budget.parsed_findings
     found = run_checks(budget)

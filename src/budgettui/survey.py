@@ -24,7 +24,7 @@ def survey(budget: Budget) -> pl.DataFrame:
     identities checked and holding, and errors (findings of severity error)."""
     from pathlib import Path
 
-    from budgettui.checks import check_budget, merged_findings
+    from budgettui.audit import check_budget, merged_findings
 
     report = check_budget(budget)
     findings = pl.DataFrame(merged_findings(budget, report), infer_schema_length=None)
