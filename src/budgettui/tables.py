@@ -126,6 +126,11 @@ def _is_data_line(cells: list[str]) -> bool:
     return amounts >= 1 and len(filled) - amounts <= 3
 
 
+def _is_total(cells: list[str]) -> bool:
+    first = next((c for c in cells if c), "")
+    return _clean(first) in ("合计", "总计")
+
+
 def _labels_only(cells: list[str]) -> bool:
     """Two labels or more and no amount: a header line in any template's words."""
     filled = [c for c in cells if c]
@@ -161,6 +166,8 @@ def split_table(section: TableSection) -> Table:
             continue
         if rows and cells in header:
             continue  # the header again, on the next page
+        if section.continued and _is_total(cells) and any(r.cells == cells for r in rows):
+            continue  # a 合计 row printed again on each page of a continued table counts once
         rows.append(line)
     labels, groups = _labels(header)
     table = Table(section, labels, groups, rows, no_data, unit)
