@@ -41,3 +41,49 @@ def test_duplicated_table_is_reported():
     seg = segment(split_lines(text))
     assert seg.tables[3].title_line == 2
     assert seg.duplicates == [(3, 4)]
+
+
+def test_a_title_again_at_the_top_of_the_next_page_continues_the_table():
+    from budgettui.tables import split_table
+
+    text = ("第二部分 报表\n2026年预算支出总表\n科目编码\t科目名称\t合计\n合计\t\t3.00\n201\t一般公共服务支出\t1.00\n"
+            "2026年预算支出总表\n科目编码\t科目名称\t合计\n合计\t\t3.00\n202\t外交支出\t2.00\n")
+    seg = segment(split_lines(text), page_starts=(1, 6))
+    assert seg.duplicates == []
+    assert seg.tables[3].continued == [6]
+    table = split_table(seg.tables[3])
+    # the header and the 合计 row printed again on page 2 count once
+    assert [line.cells[:2] for line in table.rows] == [["合计", ""], ["201", "一般公共服务支出"], ["202", "外交支出"]]
+
+
+# Titles of the template family's cities, as printed, and the table each one is.
+FAMILY_TITLES = {
+    "2026年预算单位财务收支预算总表": 1, "收支总表": 1, "一、收支预算总表": 1, "收支总体情况表": 1,
+    "部门综合预算收支总表": 1, "2026年部门收支总体情况表": 1,
+    "2026年预算单位收入预算总表": 2, "收入总体情况表": 2, "部综合预算收入总表": 2,
+    "本年支出总体情况表": 3, "支出总表": 3, "2026年度支出预算总表": 3,
+    "财政拨款收支总体情况表": 4, "部门综合预算财政拨款收支总表": 4,
+    "一般公共预算支出情况表（按功能分类科目）": 5, "一般公共预算拨款支出预算表": 5,
+    "2026年预算单位一般公共预算支出功能分类预算表": 5, "一般公共预算支出表（按功能分类）": 5,
+    "部门综合预算一般公共预算支出明细表（按支出功能分类科目-不含上年结转）": 5,
+    "一般公共预算基本支出情况表（按经济分类科目）": 6, "一般公共预算基本支出经济分类情况表": 6,
+    "2026年预算单位一般公共预算基本支出部门预算经济分类预算表": 6, "一般公共预算基本支出表": 6,
+    "政府性基金预算支出情况表": 8, "政府性基金预算拨款支出预算表": 8,
+    "国有资本经营预算支出预算表": 9, "国有资本经营预算拨款支出预算表": 9,
+    "2026年单位“三公”经费和机关运行经费预算表": 10, "财政拨款安排的行政经费及“三公”经费预算表": 10,
+    "一般公共预算“三公”经费、会议费、培训费支出表": 10, "一般公共预算机关运行经费支出预算表": 11,
+    "部门预算项目支出及其他支出预算表": 12, "项目支出预算情况表": 12, "部门综合预算专项业务经费支出表": 12,
+}
+
+
+def test_the_family_titles_name_their_tables():
+    assert {title: (table_title(title) or (None,))[0] for title in FAMILY_TITLES} == FAMILY_TITLES
+
+
+def test_titles_of_no_template_table_and_non_titles():
+    from budgettui.vocabulary import table_kind
+
+    assert table_kind("一般公共预算支出表（按经济分类）")[::2] == (None, True)  # a table, of no template kind
+    assert table_kind("部门预算基本支出预算表")[::2] == (None, True)
+    assert table_kind("（项目绩效目标表公开情况见附件）")[::2] == (None, False)
+    assert table_kind("2026年部门综合预算公开报表")[::2] == (None, False)
