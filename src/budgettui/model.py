@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ class Budget:
         self._frames = frames
         self._texts = texts or {}
         self.skipped = skipped
+        #: Sources not loaded because they repeat an earlier one byte for byte: (path, first).
+        self.duplicates: tuple[tuple[Path, Path], ...] = ()
         self._checked = checked
         #: The parsers' findings alone (what the consistency rules start from).
         self.parsed_findings = frames["findings"]
@@ -64,9 +67,38 @@ class Budget:
         lines = self._texts.get(doc_id, [])
         return lines[max(first, 1) - 1 : (last or first)]
 
+    def describe(self, name: str) -> pl.DataFrame:
+        """Each column of the resource `name`: its title (Chinese and English), type and unit,
+        from schema.py."""
+        return describe(name)
+
     def __repr__(self) -> str:
-        counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
+        # findings are left out: their count grows when the checks first run
+        counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources if n != "findings")
         return f"Budget({counts})"
+
+
+def describe(name: str) -> pl.DataFrame:
+    """The columns of a resource: name, title, title_en, type, unit and description."""
+    columns = schema.resource(name).columns
+    return pl.DataFrame(
+        {"column": [c.name for c in columns], "title": [c.zh for c in columns],
+         "title_en": [c.en for c in columns], "type": [c.type for c in columns],
+         "unit": [c.unit for c in columns], "description": [c.description for c in columns]},
+        schema={k: pl.String for k in ("column", "title", "title_en", "type", "unit", "description")},
+    )
+
+
+def _duplicate(source: SourceText, seen: dict[str, Path], duplicates: list[tuple[Path, Path]]) -> bool:
+    """Whether the source's bytes were loaded already (same sha256): then a warning, and it is
+    loaded once (`Budget.duplicates` lists each such source with the one it repeats)."""
+    first = seen.setdefault(source.sha256, source.path)
+    if first is source.path:
+        return False
+    duplicates.append((source.path, first))
+    warnings.warn(f"{source.path}: the same document as {first} (same sha256); loaded once",
+                  stacklevel=3)
+    return True
 
 
 @dataclass(slots=True)
@@ -89,14 +121,21 @@ def load(*sources: str | Path) -> Budget:
     documents: list[_Document] = []
     skipped: list[InputError] = []
     used: set[str] = set()
+    seen: dict[str, Path] = {}
+    duplicates: list[tuple[Path, Path]] = []
     for path in paths:
-        doc_id = _unique_id(path.stem, used)
+        doc_id = None
         try:
-            documents.append(parse_document(read_source(path), doc_id))
+            source = read_source(path)
+            if _duplicate(source, seen, duplicates):
+                continue
+            doc_id = _unique_id(path.stem, used)
+            documents.append(parse_document(source, doc_id))
         except InputError as error:
+            doc_id = doc_id or _unique_id(path.stem, used)
             skipped.append(error)
             documents.append(_skipped_document(path, doc_id, error))
-    if len(skipped) == len(paths):
+    if len(skipped) == len(documents):
         raise _nothing_loaded(sources, skipped)
     frames = {}
     for resource in schema.RESOURCES:
@@ -105,7 +144,9 @@ def load(*sources: str | Path) -> Budget:
     frames = _link(frames)
     frames["budget_lines"] = budget_lines(frames)
     texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
-    return Budget(frames, texts, tuple(skipped), checked=False)
+    budget = Budget(frames, texts, tuple(skipped), checked=False)
+    budget.duplicates = tuple(duplicates)
+    return budget
 
 
 def _nothing_loaded(sources: tuple[str | Path, ...], errors: list[InputError]) -> InputError:
