@@ -68,7 +68,7 @@ def test_bundle_passes_frictionless_validate_in_process(bundle):
 
     report = validate(bundle / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])[:5]
-    assert len(report.tasks) == len(schema.RESOURCES) == 22
+    assert len(report.tasks) == len(schema.RESOURCES) == 23
 
 
 def test_bundle_passes_the_frictionless_command_line(bundle):
@@ -86,9 +86,9 @@ def test_bundle_layout(bundle, descriptor):
         for fmt in ALL_FORMATS:
             assert (bundle / fmt / f"{name}.{fmt}").is_file()
         assert (bundle / "json" / f"{name}.schema.json").is_file()
-    assert (bundle / "README.md").read_text(encoding="utf-8").count("\n### ") == 22
+    assert (bundle / "README.md").read_text(encoding="utf-8").count("\n### ") == 23
     files = digests(bundle)
-    assert len(files) == 22 * 5 + 2
+    assert len(files) == 23 * 5 + 2
 
 
 def test_hashes_and_sizes_of_every_file(bundle, descriptor):
@@ -397,7 +397,7 @@ def test_neutralising_keeps_numbers_and_negative_amounts():
 def test_cli_default_folder_and_message(tmp_path):
     result = run("export", "-f", "csv", str(SAMPLE), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.decode() == f"wrote exports/{BUNDLE_NAME}/ (22 resources, 1 formats)\n"
+    assert result.stderr.decode() == f"wrote exports/{BUNDLE_NAME}/ (23 resources, 1 format)\n"
     assert result.stdout == b""
     assert export.is_bundle(tmp_path / "exports" / BUNDLE_NAME)
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [BUNDLE_NAME]
@@ -431,7 +431,9 @@ def test_cli_streams_parquet_into_a_pipe(tmp_path):
     result = run("export", "--table", "projects", "-f", "parquet", "-o", "-", cwd=tmp_path)
     assert result.returncode == 0
     table = pq.read_table(io.BytesIO(result.stdout))
-    assert table.num_rows == 64 and table.column("total")[0].as_py() == Decimal("11.31")
+    rows = {row["project_id"]: row for row in table.to_pylist()}
+    assert table.num_rows == 64 and rows["c001"]["total"] == Decimal("11.31")
+    assert table.column("project_id")[0].as_py() == "p001"  # document order, as `show` prints
 
 
 def test_cli_refuses_parquet_to_a_terminal(monkeypatch, capsys):
@@ -507,12 +509,13 @@ def test_several_documents_make_one_valid_bundle(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     shutil.copy(SAMPLE, folder / "a.txt")
-    shutil.copy(SAMPLE, folder / "b.txt")
+    (folder / "b.txt").write_bytes(SAMPLE.read_bytes() + b"\n")  # not byte-identical
     budget = budgettui.load(folder)
     name = package.bundle_name(budget["documents"])
-    assert name == f"{BUNDLE_NAME}-and-1-more"
+    assert name == f"{BUNDLE_NAME}-and-1-more-{package.sources_digest(budget['documents'])}"
+    assert len(name) == len(BUNDLE_NAME) + len("-and-1-more-") + 8
     summary = export.export_bundle(budget, tmp_path / name, ("csv",))
-    assert summary.resources == 22
+    assert summary.resources == 23
     lines = pl.read_csv(tmp_path / name / "csv" / "budget_lines.csv", infer_schema=False)
     assert lines.height == 2 * 581
 

@@ -9,7 +9,11 @@ small by default; BUDGETTUI_FUZZ_EXAMPLES=500 runs a longer hunt.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -18,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import budgettui
-from budgettui import package
+from budgettui import package, schema
 from budgettui.export import export_frame
 from budgettui.output import render
 from budgettui.segment import segment
@@ -193,3 +197,75 @@ def test_every_encoding_gives_the_same_budget(tmp_path, budget, encoding):
     assert mutated["findings"].drop("message").equals(budget["findings"].drop("message"))
     assert mutated["documents"].select(pl.exclude("sha256", "encoding", "source_path")).equals(
         budget["documents"].select(pl.exclude("sha256", "encoding", "source_path")))
+
+
+# -- the output side: whatever stdout or -o is, data arrives whole or a one-line message -----------
+
+OUTPUT_RESOURCES = ("units", "three_public_costs", "glossary")
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "ndjson")
+TARGETS = ("stdout", "full stdout", "-o /dev/full", "-o /dev/null", "-o /dev/stdout", "-o fifo",
+           "-o symlink", "-o file")
+STDOUT_ENCODINGS = ({}, {"PYTHONIOENCODING": "latin-1"}, {"PYTHONIOENCODING": "ascii:strict"},
+                    {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"})
+
+
+def _expected(budget: budgettui.Budget, resource: str, fmt: str) -> bytes:
+    meta = schema.resource(resource)
+    return render(budget[resource], fmt, f"{meta.zh} ({meta.en})" if fmt == "table" else None).encode()
+
+
+@FUZZ
+@given(resource=st.sampled_from(OUTPUT_RESOURCES), fmt=st.sampled_from(OUTPUT_FORMATS),
+       target=st.sampled_from(TARGETS), env=st.sampled_from(STDOUT_ENCODINGS))
+def test_any_output_target_gets_the_data_or_one_line(tmp_path_factory, budget, resource, fmt, target, env):
+    tmp = tmp_path_factory.mktemp("out")
+    args = [sys.executable, "-m", "budgettui", "show", resource, str(SAMPLE), "-f", fmt]
+    stdout: object = subprocess.PIPE
+    received: list[bytes] = []
+    reader = None
+    out = None
+    if target == "full stdout":
+        stdout = open("/dev/full", "wb")  # noqa: SIM115 - closed below
+    elif target in ("-o /dev/full", "-o /dev/null", "-o /dev/stdout"):
+        out = target[3:]
+    elif target == "-o fifo":
+        out = str(tmp / "out.fifo")
+        os.mkfifo(out)
+        reader = threading.Thread(target=lambda: received.append(Path(out).read_bytes()))
+        reader.start()
+    elif target == "-o symlink":
+        (tmp / "real").write_text("old")
+        (tmp / "link").symlink_to(tmp / "real")
+        out = str(tmp / "link")
+    elif target == "-o file":
+        out = str(tmp / "file")
+    try:
+        result = subprocess.run([*args, *(["-o", out] if out else [])], stdout=stdout,
+                                stderr=subprocess.PIPE, env={**os.environ, **env}, timeout=60,
+                                check=False)
+    finally:
+        if target == "full stdout":
+            stdout.close()  # type: ignore[attr-defined]
+    if reader is not None:
+        reader.join(timeout=60)
+    messages = result.stderr.decode("utf-8")
+    assert "Traceback" not in messages
+    expected = _expected(budget, resource, fmt)
+    if target == "full stdout":
+        assert (result.returncode, messages) == (2, "budgettui: cannot write output: No space left on device\n")
+    elif target == "-o /dev/full":
+        assert (result.returncode, messages) == (2, "budgettui: /dev/full: No space left on device\n")
+    else:
+        assert (result.returncode, messages) == (0, "" if out is None else f"wrote {out}\n")
+        if target in ("stdout", "-o /dev/stdout"):
+            data = result.stdout
+        elif target == "-o /dev/null":
+            data = expected
+        elif target == "-o fifo":
+            data = received[0]
+        elif target == "-o symlink":
+            assert (tmp / "link").is_symlink()
+            data = (tmp / "real").read_bytes()
+        else:
+            data = (tmp / "file").read_bytes()
+        assert data == expected

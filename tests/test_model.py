@@ -30,7 +30,7 @@ def test_load_default_is_the_bundled_sample():
 
 def test_folder_loads_every_document_with_distinct_ids(tmp_path):
     shutil.copy(SAMPLE, tmp_path / "a.txt")
-    shutil.copy(SAMPLE, tmp_path / "b.txt")
+    (tmp_path / "b.txt").write_bytes(SAMPLE.read_bytes() + b"\n")  # not byte-identical
     budget = budgettui.load(tmp_path)
     assert budget["documents"]["doc_id"].to_list() == ["a", "b"]
     assert budget["projects"].height == 128
@@ -38,9 +38,18 @@ def test_folder_loads_every_document_with_distinct_ids(tmp_path):
     assert keys.n_unique() == keys.height
 
 
-def test_same_file_twice_gets_two_ids():
-    budget = budgettui.load(SAMPLE, SAMPLE)
+def test_same_name_twice_gets_two_ids(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / SAMPLE.name).write_bytes(SAMPLE.read_bytes() + b"\n")
+    budget = budgettui.load(SAMPLE, tmp_path / "x" / SAMPLE.name)
     assert budget["documents"]["doc_id"].to_list() == [SAMPLE.stem, f"{SAMPLE.stem}-2"]
+
+
+def test_the_same_file_twice_loads_once():
+    with pytest.warns(UserWarning, match=f"^{SAMPLE}: the same document as {SAMPLE} "):
+        budget = budgettui.load(SAMPLE, SAMPLE)
+    assert budget["documents"]["doc_id"].to_list() == [SAMPLE.stem]
+    assert budget.duplicates == ((SAMPLE, SAMPLE),)
 
 
 def test_another_year_parses_the_same(tmp_path, sample_text):

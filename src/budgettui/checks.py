@@ -216,10 +216,13 @@ def merged_findings(budget: Budget, report: Report) -> list[Row]:
 
 
 def summary(findings: list[Row], checked: int) -> str:
-    """`N errors, N warnings, N rounding, N info (M figures checked)`."""
+    """`N errors, N warnings, N rounding, N info (M figures checked)`, in the singular for 1."""
+    from budgettui.messages import plural
+
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
-    return (f"{counts['error']} errors, {counts['warning']} warnings, {counts['rounding']} rounding, "
-            f"{counts['info']} info ({checked} figures checked)")
+    return (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+            f"{counts['rounding']} rounding, {counts['info']} info "
+            f"({plural(checked, 'figure')} checked)")
 
 
 def render_text(findings: list[Row], verbose: bool = False) -> str:

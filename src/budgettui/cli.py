@@ -6,12 +6,17 @@ traceback). Textual is imported only by `browse`.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from budgettui.messages import plural, say
 from budgettui.sources import InputError
 
 app = typer.Typer(
@@ -25,57 +30,168 @@ app = typer.Typer(
 
 
 Sources = Annotated[
-    list[Path] | None,
-    typer.Argument(help="Document files or folders (default: the bundled sample).",
-                   show_default=False),
+    list[str] | None,
+    typer.Argument(help="Document files or folders, - for standard input "
+                        "(default: the bundled sample).", show_default=False),
 ]
 Format = Annotated[
-    str,
-    typer.Option("-f", "--format", help="table, csv, tsv, json or ndjson."),
+    str | None,
+    typer.Option("-f", "--format", help="table, csv, tsv, json or ndjson "
+                 "(default: from the -o file's extension, else table).", show_default=False),
 ]
+#: -o file extensions and the format they mean.
+EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndjson": "ndjson",
+              ".jsonl": "ndjson", ".txt": "table"}
 
 
 def fail(message: str) -> typer.Exit:
-    """Print `budgettui: message` on stderr; the caller raises the returned Exit(2)."""
-    typer.echo(f"budgettui: {message}", err=True)
+    """Print `budgettui: message` on stderr (escaped: one line whatever a file is called); the
+    caller raises the returned Exit(2)."""
+    say(message)
     return typer.Exit(2)
 
 
-def _load(sources: list[Path] | None):
+def _version(value: bool) -> None:
+    if value:
+        from budgettui import __version__
+
+        typer.echo(f"budgettui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Read, audit and publish Chinese department budget disclosures (部门预算公开)."""
+
+
+def _load(sources: list[str] | None, label: str = "loading"):
     """Load the sources; a skipped file is one `budgettui: skipped …` line on stderr (exit 0
-    when another loaded), no document at all is exit 2."""
+    when another loaded), no document at all is exit 2. Several documents show a progress
+    bar on a terminal."""
+    import warnings
+
     from budgettui.model import load
+    from budgettui.sources import max_bytes
 
     try:
-        budget = load(*(sources or []))
+        max_bytes()  # a bad BUDGETTUI_MAX_BYTES is one message, not one per file
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    try:
+        with busy(f"{label} {len(sources)} documents" if sources and len(sources) > 1 else None), \
+                warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            budget = load(*(sources or []))
     except InputError as exc:
         for cause in exc.causes:
-            typer.echo(f"budgettui: skipped {cause}", err=True)
+            say(f"skipped {cause}")
         raise fail(str(exc)) from None
     for error in budget.skipped:
-        typer.echo(f"budgettui: skipped {error}", err=True)
+        say(f"skipped {error}")
+    for path, first in budget.duplicates:
+        say(f"warning: {path} is the same document as {first} (same sha256); loaded once")
     return budget
 
 
-def _check_format(fmt: str) -> None:
+@contextmanager
+def busy(label: str | None) -> Iterator[None]:
+    """A Rich progress bar (indeterminate) on stderr while a long step runs, when stderr is a
+    terminal and there is a label; nothing otherwise."""
+    if label is None or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        bar.add_task(label, total=None)
+        yield
+
+
+def _format(fmt: str | None, output: str | None) -> str:
+    """The output format: -f, else the -o file's extension, else table."""
     from budgettui.output import FORMATS
 
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output and output != "-" else ""
+        return EXTENSIONS.get(suffix, "table")
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    return fmt
 
 
-def _emit(text: str, output: str | None) -> None:
-    from budgettui.output import write_atomic
+def _silence_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so the flush at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+@contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Turn a failed write to stdout (a full disk, /dev/full, an I/O error) into exit 2 with
+    `cannot write output: REASON`; a closed pipe is left to the caller (quiet exit)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _silence_stdout()
+        raise fail(f"cannot write output: {exc.strerror or exc}") from None
+
+
+def _refuse_sources(output: str, budget) -> None:
+    """Refuse an -o that is one of the loaded sources (it would be overwritten)."""
+    for source in budget["documents"]["source_path"]:
+        if source and source != "-" and Path(source).exists() and _same(output, source):
+            raise fail(f"{output}: refusing to write over the source document {source}")
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _emit(text: str, output: str | None, budget=None) -> None:
+    from budgettui.output import write_output
 
     if output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        with writing_stdout():
+            sys.stdout.write(text)
+            sys.stdout.flush()
         return
+    if not output:
+        raise fail("-o: an empty name is not a file; use -o - for stdout")
+    if budget is not None:
+        _refuse_sources(output, budget)
     try:
-        write_atomic(Path(output), text)
+        write_output(Path(output), text)
     except OSError as exc:
-        raise fail(f"{output}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {output}", err=True)
+        raise fail(f"{output}: {_reason(exc)}") from None
+    say_done(f"wrote {output}")
+
+
+def say_done(message: str) -> None:
+    """A success message on stderr (without the `budgettui:` prefix), escaped to one line."""
+    from budgettui.messages import escape
+
+    typer.echo(escape(message), err=True)
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError in words: the symlink loop and the folder named, else the system's text."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.EISDIR:
+        return "is a folder"
+    return exc.strerror or str(exc)
 
 
 @app.command()
@@ -91,7 +207,7 @@ def browse(sources: Sources = None) -> None:
 
 @app.command()
 def text(
-    source: Annotated[Path, typer.Argument(help="A PDF or text document.", show_default=False)],
+    source: Annotated[str, typer.Argument(help="A PDF or text document.", show_default=False)],
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="A file, or - for stdout (default).")
     ] = None,
@@ -100,6 +216,8 @@ def text(
     separated by TAB, each page starting with a form feed (the form `budgettui` reads back)."""
     from budgettui.sources import read_source
 
+    if not source:
+        raise fail("an empty name is not a file")
     try:
         source_text = read_source(source)
     except InputError as exc:
@@ -110,35 +228,32 @@ def text(
 
 
 @app.command()
-def survey(
-    sources: Sources = None,
-    fmt: Annotated[str, typer.Option("-f", "--format", help="table, csv, tsv, json or ndjson.")] = "table",
-) -> None:
+def survey(sources: Sources = None, fmt: Format = None) -> None:
     """One line per document: department, year, kind, pages, unit, the template tables
     recognised, other tables, performance tables, identities checked and holding, errors."""
     from budgettui.output import render
     from budgettui.survey import recognised_share
     from budgettui.survey import survey as survey_of
 
-    _check_format(fmt)
-    budget = _load(sources)
+    fmt = _format(fmt, None)
+    budget = _load(sources, "surveying")
     frame = survey_of(budget)
     _emit(render(frame, fmt), None)
     found, printed = recognised_share(budget)
     holding, checked = frame["holding"].sum(), frame["identities"].sum()
-    typer.echo(f"{frame.height} documents; {found} of {printed} printed tables recognised; "
-               f"{holding} of {checked} identities hold", err=True)
+    say_done(f"{frame.height} documents; {found} of {printed} printed tables recognised; "
+             f"{holding} of {checked} identities hold")
 
 
 @app.command()
-def tables(sources: Sources = None, fmt: Format = "table") -> None:
+def tables(sources: Sources = None, fmt: Format = None) -> None:
     """List the resources with their titles and row counts."""
     import polars as pl
 
     from budgettui import schema
     from budgettui.output import render
 
-    _check_format(fmt)
+    fmt = _format(fmt, None)
     budget = _load(sources)
     listing = pl.DataFrame(
         {
@@ -158,7 +273,7 @@ def tables(sources: Sources = None, fmt: Format = "table") -> None:
 def show(
     resource: Annotated[str, typer.Argument(help="A resource name (see `budgettui tables`).")],
     sources: Sources = None,
-    fmt: Format = "table",
+    fmt: Format = None,
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="A file, or - for stdout (default).")
     ] = None,
@@ -169,11 +284,17 @@ def show(
 
     if resource not in schema.BY_NAME:
         raise fail(f"unknown resource {resource!r}; known: {', '.join(schema.BY_NAME)}")
-    _check_format(fmt)
+    fmt = _format(fmt, output)
+    if output == "":
+        raise fail("-o: an empty name is not a file; use -o - for stdout")
     budget = _load(sources)
     meta = schema.resource(resource)
     title = f"{meta.zh} ({meta.en})" if fmt == "table" else None
-    _emit(render(budget[resource], fmt, title), output)
+    _emit(render(budget[resource], fmt, title), output, budget)
+
+
+#: The largest --tolerance (万元): larger ones say nothing more, and overflow Decimal arithmetic.
+MAX_TOLERANCE = 10**12
 
 
 @app.command()
@@ -202,10 +323,11 @@ def check(
         limit = Decimal(tolerance)
     except InvalidOperation:
         limit = Decimal(-1)
-    if not limit.is_finite() or limit < 0:
-        raise fail(f"--tolerance must be a non-negative amount in 万元, not {tolerance!r}")
-    budget = _load(sources)
-    report = check_budget(budget, limit)
+    if not limit.is_finite() or limit < 0 or limit > MAX_TOLERANCE:
+        raise fail(f"--tolerance must be an amount from 0 to {MAX_TOLERANCE} (万元), not {tolerance!r}")
+    budget = _load(sources, "checking")
+    with busy("checking"):
+        report = check_budget(budget, limit)
     findings = merged_findings(budget, report)
     line = summary(findings, report.checked)
     if fmt == "json":
@@ -247,13 +369,15 @@ def export_command(
         names = export.resource_names(table)
     except export.ExportError as exc:
         raise fail(str(exc)) from None
+    if output == "":
+        raise fail("-o: an empty name is not a folder; use -o - for stdout")
     if output == "-":
         _export_stream(sources, names, fmts, excel)
         return
     _export_bundle(sources, Path(output) if output else None, names, fmts, excel, force)
 
 
-def _export_stream(sources: list[Path] | None, names: list[str], fmts: tuple[str, ...],
+def _export_stream(sources: list[str] | None, names: list[str], fmts: tuple[str, ...],
                    excel: bool) -> None:
     """`export -o -`: exactly one table in one format to stdout."""
     from budgettui import export
@@ -263,10 +387,11 @@ def _export_stream(sources: list[Path] | None, names: list[str], fmts: tuple[str
     if fmts[0] == "parquet" and sys.stdout.isatty():
         raise fail("refusing to write Parquet to a terminal; redirect stdout to a file or pipe")
     budget = _load(sources)
-    export.stream_table(budget, names[0], fmts[0], sys.stdout.buffer, excel)
+    with writing_stdout():
+        export.stream_table(budget, names[0], fmts[0], sys.stdout.buffer, excel)
 
 
-def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[str],
+def _export_bundle(sources: list[str] | None, target: Path | None, names: list[str],
                    fmts: tuple[str, ...], excel: bool, force: bool) -> None:
     """`export`: write, validate and move the bundle into place; progress on a terminal."""
     from budgettui import export
@@ -286,16 +411,19 @@ def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[
         except export.ExportError as exc:
             raise fail(str(exc)) from None
         except export.ValidationFailed as exc:
-            typer.echo(f"budgettui: {target}: the bundle is not valid; the previous one is kept", err=True)
+            say(f"{target}: the bundle is not valid; the previous one is kept")
             for error in exc.errors:
-                typer.echo(f"  {error}", err=True)
+                say_done(f"  {error}")
             raise typer.Exit(1) from None
         except OSError as exc:
-            raise fail(f"{exc.filename or target}: {exc.strerror or exc}") from None
+            raise fail(f"{target}: {_reason(exc)}") from None
         except KeyboardInterrupt:
-            typer.echo(f"budgettui: interrupted; {target} is unchanged", err=True)
+            say(f"interrupted; {target} is unchanged")
             raise typer.Exit(130) from None
-    typer.echo(f"wrote {target}/ ({summary.resources} resources, {summary.formats} formats)", err=True)
+    if summary.replaced:
+        say(f"replaced {target}/ (it held {summary.replaced})")
+    say_done(f"wrote {target}/ ({plural(summary.resources, 'resource')}, "
+             f"{plural(summary.formats, 'format')})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,15 +11,21 @@ A bundle is a folder::
 
 It is written to a temporary folder beside the target, validated with frictionless, and
 only then renamed into place, so an error, an invalid bundle or Ctrl-C leaves the previous
-bundle as it was. Output is deterministic: rows sorted by primary key, no clock anywhere.
+bundle as it was. The swap is atomic (renameat2 RENAME_EXCHANGE where the platform has it,
+else under a lock file beside the target), and temporaries a killed export left behind are
+removed by the next export to the same place. Output is deterministic: rows in document order
+(as `budgettui show` prints them), no clock anywhere.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -64,6 +70,8 @@ class Summary:
     formats: int
     files: int
     bytes: int
+    #: What the target held before (a bundle's sources, or "a folder"), None when it was new.
+    replaced: str | None = None
 
 
 def _nothing(_: str) -> None:
@@ -95,15 +103,14 @@ def resource_names(tables: Iterable[str] | None) -> list[str]:
 
 
 def export_frame(budget: Budget, name: str) -> pl.DataFrame:
-    """A resource as exported: source paths reduced to file names, rows sorted by primary key
-    (stable, so rows equal in key keep document order)."""
+    """A resource as exported: source paths reduced to file names, rows in document order
+    (as `budgettui show` prints them; the order is as deterministic as the documents)."""
     frame = budget[name]
     if name == "documents":
         frame = frame.with_columns(
             pl.col("source_path").map_elements(lambda p: PurePath(p).name, return_dtype=pl.String)
         )
-    key = list(schema.resource(name).primary_key)
-    return frame.sort(key, maintain_order=True) if key else frame
+    return frame
 
 
 # -- one file -------------------------------------------------------------------------------
@@ -269,8 +276,70 @@ def check_target(target: Path, force: bool, sources: Iterable[str]) -> None:
     raise ExportError(f"{target} exists and is not a budgettui bundle; use --force to replace it")
 
 
+_AT_FDCWD = -100
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool:
+    """renameat2(2) through ctypes: True when done, False when the platform or file system
+    does not have it; OSError (EEXIST …) otherwise."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if call(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), flags) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _replace(tmp: Path, target: Path) -> None:
-    """Move the finished bundle into place; the old one is removed only after that worked."""
+    """Move the finished bundle into place, atomically: the target never goes missing, and a
+    second export racing for it cannot strand either bundle. The old one is removed after."""
+    try:
+        if _renameat2(tmp, target, _RENAME_NOREPLACE):
+            return
+    except FileExistsError:
+        if _renameat2(tmp, target, _RENAME_EXCHANGE):  # tmp now holds the previous bundle
+            _remove(tmp)
+            return
+    with _locked(target):
+        _replace_locked(tmp, target)
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """An exclusive lock on `.NAME.lock` beside the target (where renameat2 is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): renames are all there is
+        yield
+        return
+    lock = target.parent / f".{target.name}.lock"
+    with open(lock, "a") as stream:
+        fcntl.flock(stream, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+
+
+def _replace_locked(tmp: Path, target: Path) -> None:
     if not (target.exists() or target.is_symlink()):
         os.rename(tmp, target)
         return
@@ -282,20 +351,84 @@ def _replace(tmp: Path, target: Path) -> None:
     except BaseException:
         os.rename(old, target)
         raise
-    if old.is_dir() and not old.is_symlink():
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        old.unlink(missing_ok=True)
+    _remove(old)
+
+
+def _temporaries(target: Path) -> re.Pattern[str]:
+    """The names of the temporary folders an export to `target` makes (mkdtemp's)."""
+    return re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.(tmp|old)")
+
+
+def _hold(folder: Path) -> Any:
+    """Lock a temporary folder as in use (flock on its descriptor, released when the process
+    ends however it ends); the returned descriptor is closed when the export is done."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove the temporary folders of earlier exports to `target` that no running export
+    holds (a SIGKILL leaves them behind); return those removed."""
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    pattern, removed = _temporaries(target), []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if not pattern.fullmatch(entry.name) or entry.is_symlink() or not entry.is_dir():
+            continue
+        try:
+            fd = os.open(entry, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: an export is writing it now
+            os.close(fd)
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        os.close(fd)
+        removed.append(entry)
+    return removed
+
+
+def _previous(target: Path) -> str | None:
+    """What the target holds before it is replaced, in words (None when there is nothing)."""
+    if not (target.exists() or target.is_symlink()):
+        return None
+    try:
+        descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+        names = [s.get("path") or s.get("title") for s in descriptor.get("sources", [])]
+        return "a bundle of " + ", ".join(str(n) for n in names) if names else "a bundle"
+    except (OSError, ValueError, AttributeError, TypeError):
+        return "a folder" if target.is_dir() else "a file"
 
 
 def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAULT_FORMATS,
                   tables: Iterable[str] | None = None, excel: bool = False, force: bool = False,
                   step: Step = _nothing, validate: bool = True) -> Summary:
-    """Write, validate and move a bundle into `target` (see the module docstring)."""
+    """Write, validate and move a bundle into `target` (see the module docstring). A target
+    that is a symbolic link is followed: the bundle it points to is replaced, the link kept."""
     names = resource_names(tables)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     check_target(target, force, budget["documents"]["source_path"])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise ExportError(f"{target}: {exc.strerror or exc}") from None
+    held = _hold(tmp)
     os.chmod(tmp, usual_mode(folder=True))  # the bundle is published: not private like mkdtemp's
     try:
         write_files(tmp, budget, names, formats, excel, step)
@@ -306,11 +439,15 @@ def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAU
                 raise ValidationFailed(errors)
         size = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())
         files = sum(1 for f in tmp.rglob("*") if f.is_file())
+        replaced = _previous(target)
         _replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Summary(target, len(names), len(formats), files, size)
+    finally:
+        if held is not None:
+            os.close(held)
+    return Summary(target, len(names), len(formats), files, size, replaced)
 
 
 # -- validation -----------------------------------------------------------------------------
@@ -369,7 +506,8 @@ def _read_rows(path: Path, fmt: str, names: list[str]) -> tuple[list[str], list[
         table = pq.read_table(path)
         return table.column_names, [list(row.values()) for row in table.to_pylist()]
     text = path.read_text(encoding="utf-8")
-    records = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
+    # ndjson: records end at "\n" only (U+2028, U+0085 … inside a value are not line ends)
+    records = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.split("\n") if line]
     header = list(records[0]) if records else names
     return header, [list(record.values()) for record in records]
 

@@ -7,9 +7,12 @@ through the Typer app in cli.py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
+
+from budgettui.messages import say
 
 COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey")
 
@@ -17,30 +20,61 @@ COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey")
 def browse(sources: list[Path]) -> int:
     """Run the browser on the sources; the exit code (2 with a one-line message on stderr
     when a source cannot be read)."""
-    from budgettui.sources import InputError, expand_sources
+    from budgettui.sources import STDIN, InputError, expand_sources, max_bytes
 
+    if any(str(s) == STDIN for s in sources):
+        say(f"{STDIN}: the browser cannot read standard input (it reads the keyboard); "
+            "save the document to a file, or use budgettui show RESOURCE -")
+        return 2
     try:
+        max_bytes()
         paths = expand_sources(sources)
     except InputError as exc:
-        print(f"budgettui: {exc}", file=sys.stderr)
+        say(str(exc))
         return 2
     from budgettui.tui.app import BudgetApp
 
     browser = BudgetApp(sources=paths)
     browser.run()
     if browser.error:
-        print(f"budgettui: {browser.error}", file=sys.stderr)
+        say(str(browser.error))
         return 2
     for error in browser.budget.skipped if browser.budget is not None else ():
-        print(f"budgettui: skipped {error}", file=sys.stderr)
+        say(f"skipped {error}")
     return 0
+
+
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the locale says (PYTHONIOENCODING=latin-1, LC_ALL=C): the data
+    is Chinese, and a stdout that cannot encode it would end in a traceback. File names that
+    are not text go out as their bytes (stdout) or escaped (stderr)."""
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding.lower().replace("-", "") != "utf8"
+                                        or stream.errors != errors):
+            with contextlib.suppress(ValueError, OSError):  # already written to, not a real stream
+                reconfigure(encoding="utf-8", errors=errors)
+
+
+def _mistyped(word: str) -> str | None:
+    """The command a word that is neither a command nor an existing path was meant to be."""
+    import difflib
+
+    if os.path.lexists(word) or "/" in word or os.sep in word or "." in word:
+        return None
+    found = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return found[0] if found else None
 
 
 def main(argv: list[str] | None = None) -> None:
     """`budgettui [SOURCE...]` means `budgettui browse [SOURCE...]`; the rest is cli.py's."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
-        sys.exit(browse([Path(a) for a in args]))
+    if args and args[0] not in COMMANDS and (meant := _mistyped(args[0])):
+        say(f"no command or file {args[0]!r}; did you mean 'budgettui {meant}'?")
+        sys.exit(2)
+    if not args or args[0] == "-" or (args[0] not in COMMANDS and not args[0].startswith("-")):
+        sys.exit(browse([Path(a) if a else a for a in args]))  # type: ignore[misc]
+    _utf8_streams()
     from budgettui.cli import app
 
     try:

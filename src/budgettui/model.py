@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ class Budget:
         self._frames = frames
         self._texts = texts or {}
         self.skipped = skipped
+        #: Sources not loaded because they repeat an earlier one byte for byte: (path, first).
+        self.duplicates: tuple[tuple[Path, Path], ...] = ()
         self._checked = checked
         #: Per document with pages, the line number of each page's first line.
         self._pages = {doc: starts for doc, starts in (pages or {}).items() if starts}
@@ -114,9 +117,38 @@ class Budget:
         end = starts[page] - 1 if page < len(starts) else len(lines)
         return lines[starts[page - 1] - 1 : end]
 
+    def describe(self, name: str) -> pl.DataFrame:
+        """Each column of the resource `name`: its title (Chinese and English), type and unit,
+        from schema.py."""
+        return describe(name)
+
     def __repr__(self) -> str:
-        counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
+        # findings are left out: their count grows when the checks first run
+        counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources if n != "findings")
         return f"Budget({counts})"
+
+
+def describe(name: str) -> pl.DataFrame:
+    """The columns of a resource: name, title, title_en, type, unit and description."""
+    columns = schema.resource(name).columns
+    return pl.DataFrame(
+        {"column": [c.name for c in columns], "title": [c.zh for c in columns],
+         "title_en": [c.en for c in columns], "type": [c.type for c in columns],
+         "unit": [c.unit for c in columns], "description": [c.description for c in columns]},
+        schema={k: pl.String for k in ("column", "title", "title_en", "type", "unit", "description")},
+    )
+
+
+def _duplicate(source: SourceText, seen: dict[str, Path], duplicates: list[tuple[Path, Path]]) -> bool:
+    """Whether the source's bytes were loaded already (same sha256): then a warning, and it is
+    loaded once (`Budget.duplicates` lists each such source with the one it repeats)."""
+    first = seen.setdefault(source.sha256, source.path)
+    if first is source.path:
+        return False
+    duplicates.append((source.path, first))
+    warnings.warn(f"{source.path}: the same document as {first} (same sha256); loaded once",
+                  stacklevel=3)
+    return True
 
 
 @dataclass(slots=True)
@@ -140,14 +172,21 @@ def load(*sources: str | Path) -> Budget:
     documents: list[_Document] = []
     skipped: list[InputError] = []
     used: set[str] = set()
+    seen: dict[str, Path] = {}
+    duplicates: list[tuple[Path, Path]] = []
     for path in paths:
-        doc_id = _unique_id(path.stem, used)
+        doc_id = None
         try:
-            documents.append(parse_document(read_source(path), doc_id))
+            source = read_source(path)
+            if _duplicate(source, seen, duplicates):
+                continue
+            doc_id = _unique_id(path.stem, used)
+            documents.append(parse_document(source, doc_id))
         except InputError as error:
+            doc_id = doc_id or _unique_id(path.stem, used)
             skipped.append(error)
             documents.append(_skipped_document(path, doc_id, error))
-    if len(skipped) == len(paths):
+    if len(skipped) == len(documents):
         raise _nothing_loaded(sources, skipped)
     frames = {}
     for resource in schema.RESOURCES:
@@ -158,7 +197,9 @@ def load(*sources: str | Path) -> Budget:
     frames["budget_lines"] = budget_lines(frames, extra)
     texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
     pages = {doc.rows["documents"][0]["doc_id"]: doc.page_starts for doc in documents}
-    return Budget(frames, texts, tuple(skipped), checked=False, pages=pages)
+    budget = Budget(frames, texts, tuple(skipped), checked=False, pages=pages)
+    budget.duplicates = tuple(duplicates)
+    return budget
 
 
 def paginate(frame: pl.DataFrame, pages: dict[str, tuple[int, ...]]) -> pl.DataFrame:
@@ -275,7 +316,7 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
 
 def _document_row(source: SourceText, doc_id: str, seg: Segments, facts: Cover,
                   printed: list[Row]) -> Row:
-    years = [t.year for t in seg.tables.values() if t.year]
+    years = [t.year for t in seg.tables.values() if t.year is not None]
     cover = [line.text.strip() for line in seg.lines[:12] if not line.blank]
     title_line = next((t for t in cover if "预算" in t and _YEAR.search(t)), None)
     if not years and facts.year:

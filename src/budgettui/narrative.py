@@ -29,6 +29,7 @@ def parse_narrative(lines: list[Line], part: str, doc_id: str, start: int = 0) -
     that starts no section) is joined back into one row that keeps its first line.
     """
     rows: list[Row] = []
+    parts: list[list[str]] = []  # each row's text pieces, joined once at the end (linear time)
     section = heading = None
     for line in lines:
         text = line.text.strip()
@@ -47,16 +48,21 @@ def parse_narrative(lines: list[Line], part: str, doc_id: str, start: int = 0) -
             previous
             and previous["section"] == section
             and previous["heading"] == heading
-            and len(previous["text"]) >= 60
-            and not previous["text"].endswith(_SENTENCE_END)
+            and previous["length"] >= 60
+            and not parts[-1][-1].endswith(_SENTENCE_END)
             and not _SUBHEADING.match(text)
         ):
-            previous["text"] += text
+            parts[-1].append(text)
+            previous["length"] += len(text)
             continue
         rows.append({
             "doc_id": doc_id, "seq": start + len(rows) + 1, "part": part, "section": section,
-            "heading": heading, "text": text, "source_line": line.no,
+            "heading": heading, "text": text, "source_line": line.no, "length": len(text),
         })
+        parts.append([text])
+    for row, pieces in zip(rows, parts, strict=True):
+        row["text"] = "".join(pieces)
+        del row["length"]
     return rows
 
 
@@ -86,6 +92,7 @@ def units_from_overview(lines: list[Line], doc_id: str) -> list[Row]:
 def parse_glossary(lines: list[Line], doc_id: str) -> list[Row]:
     """名词解释: "一、基本支出：指…"; a definition on the following line(s) joins its term."""
     rows: list[Row] = []
+    parts: list[list[str]] = []  # each definition's pieces, joined once at the end (linear time)
     for line in lines:
         text = line.text.strip()
         if not text or part_heading(line):
@@ -93,7 +100,10 @@ def parse_glossary(lines: list[Line], doc_id: str) -> list[Row]:
         match = _TERM.match(text)
         if match:
             rows.append({"doc_id": doc_id, "seq": len(rows) + 1, "term": match.group("term"),
-                         "definition": match.group("definition"), "source_line": line.no})
+                         "definition": None, "source_line": line.no})
+            parts.append([match.group("definition")])
         elif rows:
-            rows[-1]["definition"] += text
+            parts[-1].append(text)
+    for row, pieces in zip(rows, parts, strict=True):
+        row["definition"] = "".join(pieces)
     return rows

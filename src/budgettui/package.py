@@ -7,6 +7,7 @@ Nothing here reads the clock: `created` comes from the document (see `created`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
@@ -100,7 +101,8 @@ def slug(name: str | None) -> str:
 
 def bundle_name(documents: pl.DataFrame) -> str:
     """`<slug>-<year>` of the first loaded document (a skipped source has no lines), plus
-    `-and-N-more` for N further documents. Only ASCII letters, digits and hyphens."""
+    `-and-N-more-<digest>` for N further documents, the digest (8 hex digits) telling apart
+    different sets of sources. Only ASCII letters, digits and hyphens."""
     if documents.is_empty():
         return "budget"
     loaded = documents.filter(pl.col("line_count").is_not_null())
@@ -109,7 +111,14 @@ def bundle_name(documents: pl.DataFrame) -> str:
     if first["year"] is not None:
         name += f"-{first['year']}"
     more = documents.height - 1
-    return f"{name}-and-{more}-more" if more else name
+    return f"{name}-and-{more}-more-{sources_digest(documents)}" if more else name
+
+
+def sources_digest(documents: pl.DataFrame) -> str:
+    """8 hex digits of the sha256 over the documents' sha256s (or names, for a file that could
+    not be read), in order: the same sources give the same digest."""
+    parts = [row["sha256"] or row["source_path"] or "" for row in documents.iter_rows(named=True)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
 def created(documents: pl.DataFrame, targets: pl.DataFrame) -> str | None:

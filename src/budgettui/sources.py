@@ -9,10 +9,13 @@ so the parsers can report them, never a silent guess.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
+import select
 import stat
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
@@ -24,6 +27,10 @@ DOCUMENT_SUFFIXES = (".txt", ".pdf")
 #: Largest source read, in bytes (checked before reading); BUDGETTUI_MAX_BYTES overrides it.
 MAX_BYTES = 200 * 1024 * 1024
 MAX_BYTES_ENV = "BUDGETTUI_MAX_BYTES"
+#: `-` as a source reads standard input.
+STDIN = "-"
+#: Seconds a FIFO may stay silent before it is refused (a FIFO nobody writes to would hang).
+FIFO_WAIT = 5.0
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 #: Odd spaces become a plain space, zero-width ones, form feeds and stray BOMs go, full-width
@@ -235,6 +242,9 @@ def decode(data: bytes, path: str | Path) -> Decoded:
 
 def _undecodable(data: bytes, tried: list[Decoded], path: str | Path) -> InputError:
     """Why no decoding fits: binary, or text in an unknown encoding (or not a budget)."""
+    if b"\x00" not in data and (mixed := _mixed_encodings(data)):
+        return InputError(path, "mixes UTF-8 and GB18030 (GBK) text; convert it to one encoding "
+                                "(UTF-8) first", mixed)
     if b"\x00" in data or not any(_tolerable(d) for d in tried):
         return InputError(path, "binary file, not text (not a budget disclosure)")
     utf8 = tried[0].text
@@ -243,6 +253,23 @@ def _undecodable(data: bytes, tried: list[Decoded], path: str | Path) -> InputEr
     return InputError(path, "not UTF-8 text, and read as GB18030 it holds no budget words "
                             f"({', '.join(VOCABULARY[::2])}): an unsupported encoding, "
                             "or not a budget disclosure", line)
+
+
+def _mixed_encodings(data: bytes) -> int | None:
+    """The first GB18030 line of a text whose lines are each strict UTF-8 or GB18030, with
+    both kinds present (lines pasted together from two files); None for anything else."""
+    first_gbk, utf8_text = None, False
+    for no, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+            utf8_text = utf8_text or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                line.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+            first_gbk = first_gbk or no
+    return first_gbk if first_gbk and utf8_text else None
 
 
 def split_lines(text: str) -> list[Line]:
@@ -269,7 +296,7 @@ def max_bytes() -> int:
     value = os.environ.get(MAX_BYTES_ENV, "").strip()
     if not value:
         return MAX_BYTES
-    if not value.isdigit() or int(value) <= 0:
+    if not (value.isascii() and value.isdigit()) or int(value) <= 0:
         raise InputError(MAX_BYTES_ENV, f"must be a positive number of bytes, not {value!r}")
     return int(value)
 
@@ -284,23 +311,70 @@ def _read_bounded(stream: BinaryIO, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _missing(path: Path) -> InputError:
+    """What a path that cannot be followed is: a symlink loop, a broken link, or nothing."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return InputError(path, "symbolic link loop")
+    if path.is_symlink():
+        return InputError(path, f"broken symbolic link (to {os.readlink(path)})")
+    return InputError(path, "no such file or folder")
+
+
+def _read_stdin(limit: int) -> bytes:
+    """Standard input (the source `-`), refused when it is a terminal (nobody would type a
+    budget; waiting for it would look like a hang)."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError(STDIN, "standard input is a terminal; pipe a document in "
+                                "(budgettui show documents - < budget.txt)")
+    return _read_bounded(sys.stdin.buffer, limit)
+
+
+def _read_special(path: Path, mode: int, limit: int) -> bytes:
+    """A FIFO or device, read up to the limit; a FIFO nothing is written to within FIFO_WAIT
+    seconds is refused instead of waited for forever, a socket is refused."""
+    if stat.S_ISSOCK(mode):
+        raise InputError(path, "a socket, not a document")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO blocks until a writer comes
+    with os.fdopen(fd, "rb", buffering=0) as stream:
+        if stat.S_ISFIFO(mode):
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            if not poller.poll(FIFO_WAIT * 1000):
+                raise InputError(path, f"a FIFO nothing was written to within {FIFO_WAIT:g} s")
+        os.set_blocking(fd, True)
+        return _read_bounded(stream, limit)  # type: ignore[arg-type]
+
+
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing it before reading when it is over the size limit."""
     limit = max_bytes()
+    if str(path) == STDIN:
+        data = _read_stdin(limit)
+        if len(data) > limit:
+            raise InputError(path, f"over the limit of {limit} bytes (set {MAX_BYTES_ENV} to raise it)")
+        return data
     try:
         info = path.stat()
         if info.st_size > limit:
             raise InputError(path, f"{info.st_size} bytes is over the limit of {limit} bytes "
                                    f"(set {MAX_BYTES_ENV} to raise it)")
-        with path.open("rb") as stream:
-            data = stream.read() if stat.S_ISREG(info.st_mode) else _read_bounded(stream, limit)
+        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+            with path.open("rb") as stream:
+                data = stream.read()
+        else:
+            data = _read_special(path, info.st_mode, limit)
     except FileNotFoundError:
-        raise InputError(path, "no such file") from None
+        raise _missing(path) from None
     except IsADirectoryError:
         raise InputError(path, "is a folder, not a document") from None
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(path, "symbolic link loop") from None
         raise InputError(path, exc.strerror or "cannot be read") from None
     if len(data) > limit:  # a pipe or device that does not tell its size, or a growing file
         raise InputError(path, f"over the limit of {limit} bytes (set {MAX_BYTES_ENV} to raise it)")
@@ -384,10 +458,12 @@ def _refuse_html(data: bytes, path: Path) -> None:
 
 def _folder_documents(path: Path) -> list[Path]:
     """The documents of a folder source and of its subfolders (a city's, a year's), sorted by
-    their path in it."""
+    their path in it: every entry with a document suffix but folders (a FIFO, a symlink loop …
+    is then skipped with its reason, not silently)."""
     try:
+        next(path.iterdir(), None)  # an unlistable folder says so (rglob would just find nothing)
         found = sorted(
-            (p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()),
+            (p for p in path.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not p.is_dir()),
             key=lambda p: p.relative_to(path).parts,
         )
     except PermissionError:
@@ -400,18 +476,22 @@ def _folder_documents(path: Path) -> list[Path]:
 
 
 def expand_sources(sources: list[str | Path]) -> list[Path]:
-    """Files as given, folders as their documents (sorted); an empty list means the sample."""
+    """Files as given, folders as their documents (sorted); an empty list means the sample.
+
+    A path that does not exist is kept: reading it says why (so one missing file among
+    several is skipped like any unreadable one). `-` is standard input; an empty name is
+    refused (it is not the current folder)."""
     if not sources:
         return [default_source()]
     paths: list[Path] = []
     for source in sources:
+        if isinstance(source, str) and not source.strip():
+            raise InputError(repr(source), "an empty name is not a file or folder")
         path = Path(source)
-        if path.is_dir():
+        if str(path) != STDIN and path.is_dir():
             paths.extend(_folder_documents(path))
-        elif path.exists():
-            paths.append(path)
         else:
-            raise InputError(path, "no such file or folder")
+            paths.append(path)
     return paths
 
 
