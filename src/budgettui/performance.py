@@ -64,6 +64,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from budgettui import vocabulary
 from budgettui.sources import Line
 from budgettui.values import is_amount, parse_amount, parse_target
 
@@ -80,6 +81,8 @@ CENT = Decimal("0.01")
 #: (`政策和项目预算绩效目标表`, `部门专项业务经费绩效目标表`, `XX项目绩效目标表`,
 #: `2026年项目支出绩效目标表`, `项目支出绩效目标表（2026）`).
 TITLE_RE = re.compile(r"^[^\t]*绩效目标表\s*(?:[（(]\s*\d{4}\s*年?度?\s*[)）])?$")
+#: Every pattern a title may match: ours, and the one segmenting the document by.
+TITLE_PATTERNS = (TITLE_RE, vocabulary.PERFORMANCE_TITLES)
 #: Titles of the department-wide table (kind `department`); every other title is a project's.
 DEPARTMENT_TITLES = ("部门整体支出绩效目标表",)
 #: Words of a title, year line or grid section label that give a single-period table's period.
@@ -686,7 +689,7 @@ def _period_of(text: str) -> str | None:
 def title_kind(text: str) -> str | None:
     """`project` or `department` when the line is a performance table's title, else None."""
     text = text.strip()
-    if "\t" in text or not TITLE_RE.match(text):
+    if "\t" in text or not any(pattern.search(text) for pattern in TITLE_PATTERNS):
         return None
     return DEPARTMENT if any(t in text for t in DEPARTMENT_TITLES) else PROJECT
 
