@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from budgettui import schema
 from budgettui.performance import PerformanceResult, parse_performance, title_kind
-from budgettui.sources import Line
+from budgettui.sources import Line, read_source
 
 
 def parse(excerpt: tuple[int, str]) -> PerformanceResult:
@@ -323,7 +323,7 @@ def test_yantai_one_page_per_project_and_a_page_without_header() -> None:
     target = result.targets[0]
     assert (target["kind"], target["name"], target["dept_code"], target["dept_name"], target["unit"]) == (
         "project", "医疗保障工作经费", "339", "烟台市医疗保障局", "烟台市医疗保障局")
-    assert target["funds_unit"] == "万元"
+    assert (target["funds_unit"], target["layout"]) == ("万元", "single_period")
     assert target["annual_funds"] == Decimal("3920000.00")  # 392.00 万元
     assert target["annual_fiscal"] == Decimal("3920000.00")
     assert target["annual_other"] == Decimal("0.00")
@@ -366,6 +366,7 @@ def test_xian_department_table_and_a_blank_form() -> None:
     assert len(result.targets) == 1  # the blank 专项资金总体绩效目标表 is a finding, not a table
     target = result.targets[0]
     assert (target["kind"], target["name"], target["project_id"]) == ("department", "西安市信访局", None)
+    assert target["layout"] == "single_period"
     assert target["annual_funds"] == Decimal("28384200.00")  # 金额合计 2838.42 万元
     assert target["tasks"].splitlines()[0] == "保运转 | 保障人员薪酬等基本支出 | 1932.81 | 1932.81"
     assert len(target["tasks"].splitlines()) == 6
@@ -417,6 +418,7 @@ def test_changsha_wide_table_and_department_table() -> None:
     assert [(t["kind"], t["name"]) for t in result.targets] == [
         ("project", "经常性运转经费（水电气）"), ("department", "长沙职业教育基地综合协调办公室")]
     project, department = result.targets
+    assert project["layout"] == department["layout"] == "wide"
     assert project["annual_funds"] == Decimal("2700000.00")  # 270.00 万元
     assert project["unit"] == "长沙职业教育基地综合协调办公室" and project["goal_annual"] == "保障基地正常运转"
     assert project["pages"] == 2
@@ -446,3 +448,11 @@ def test_rows_fit_the_schema() -> None:
             # source_page is set when the document is loaded, from its page starts
             assert all(set(row) == set(res.column_names) - {"source_page"} for row in found)
             assert res.frame(found).height == len(found)
+
+
+def test_the_sample_grid_is_two_period() -> None:
+    lines = read_source("data/000_6fa2890cbbd11825.txt").lines
+    result = parse_performance(lines, "000")
+    assert {t["layout"] for t in result.targets} == {"two_period"}
+    assert {t["kind"] for t in result.targets} == {"project"}
+    assert {t["funds_unit"] for t in result.targets} == {"元"}

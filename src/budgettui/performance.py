@@ -72,6 +72,9 @@ TITLE = "项目支出绩效目标表"
 IMPLEMENTATION, ANNUAL = "implementation", "annual"
 PERIODS = (IMPLEMENTATION, ANNUAL)
 PROJECT, DEPARTMENT = "project", "department"
+#: performance_targets.layout: the sample's grid (with its 填报日期 footer), a single-period
+#: grid, a row of the wide layout.
+TWO_PERIOD, SINGLE_PERIOD, WIDE = "two_period", "single_period", "wide"
 CENT = Decimal("0.01")
 
 # Template words ---------------------------------------------------------------------------------
@@ -627,6 +630,8 @@ _PERIOD_GOALS = {
     "实施期总目标": "goal_implementation",
 }
 _IGNORED_LABELS = {"执行率分值"}
+#: The label heading the fund lines (`项目资金（元）`, `资金金额（万元）`): no field of its own.
+_FUND_HEADINGS = ("项目资金", "资金金额", "专项资金情况")
 #: Text fields whose value may wrap onto the next line, alone in the same column.
 _WRAPPABLE = ("name", "unit", "attribute")
 #: Fund labels (spaces, a leading 其中 and a trailing colon removed) → total or part.
@@ -656,7 +661,7 @@ def _label(cell: str) -> str | None:
         return _TEXT_LABELS[key]
     if key in _PERIOD_GOALS:
         return "goal:" + _PERIOD_GOALS[key]
-    if key.startswith(("项目资金", "资金金额", "专项资金情况")) or _bare(key) in _IGNORED_LABELS:
+    if key.startswith(_FUND_HEADINGS) or _bare(key) in _IGNORED_LABELS:
         return "ignore"
     for pattern, part in _FUNDS:
         if pattern.search(key):
@@ -1238,6 +1243,7 @@ class _Builder:
                                "match_score": None, "source_line": table.first_line,
                                "last_line": table.last_line, "pages": table.pages,
                                "fill_date": filled, "kind": table.kind,
+                               "layout": self._layout(table),
                                "funds_unit": table.funds_unit,
                                "tasks": "\n".join(table.tasks) or None}
         for name in ("name", "dept_code", "dept_name", "unit", "attribute", "period", "overview",
@@ -1254,6 +1260,12 @@ class _Builder:
         self.result.targets.append(row)
         self._check_funds(perf_id, table)
         self._indicators(perf_id, table)
+
+    @staticmethod
+    def _layout(table: _Table) -> str:
+        if table.wide_child:
+            return WIDE
+        return SINGLE_PERIOD if table.single else TWO_PERIOD
 
     def _goals(self, perf_id: str, table: _Table) -> None:
         """Only one 总体目标 printed: it is the goal of both periods (the halves coincide)."""

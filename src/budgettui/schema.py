@@ -340,6 +340,9 @@ RESOURCES: tuple[Resource, ...] = (
             _c("project_id", "string", "项目标识", "project id", desc="Null when no project matches"),
             _c("kind", "string", "表类型", "kind",
                desc="project (项目支出绩效目标表 and the like) or department (部门整体支出绩效目标表)"),
+            _c("layout", "string", "版式", "layout",
+               desc="two_period (实施期 and 年度 grids side by side, footer with 填报日期), "
+                    "single_period (one grid), or wide (a row of a table with a row per project)"),
             _c("name", "string", "项目名称", "project name",
                desc="As printed in the performance table; the department or unit for kind department"),
             _c("dept_code", "string", "主管部门代码", "department code"),

@@ -124,6 +124,8 @@ def target_fill_date(ctx: Ctx) -> None:
         when, printed = row["fill_date"], row["fill_time"]
         if when is None and printed:
             continue  # not a real date: the parser's perf.bad_fill_date
+        if when is None and row.get("layout") not in (None, "two_period"):
+            continue  # the single-period and wide templates have no 填报日期 to print
         if when is None:
             ctx.add("warning", ctx.describe(row["name"], "未印填报日期 / no 填报日期 printed"),
                     "performance_targets", _key(row), None, None, row["last_line"] or row["source_line"])
