@@ -57,7 +57,7 @@ def test_show_tsv_and_table_formats():
 
 def test_tsv_escapes_tabs_inside_values():
     lines = run("show", "indicators", "-f", "tsv").stdout.splitlines()
-    assert {line.count("\t") for line in lines} == {15}
+    assert {line.count("\t") for line in lines} == {16}  # 17 indicator columns
     first = dict(zip(lines[0].split("\t"), lines[1].split("\t"), strict=True))
     half = ["数量指标", "统筹地区实现即时结算数量", "≥80%"]
     cells = ["", "产出指标", *half, *half]

@@ -132,7 +132,8 @@ def link_performance(
     rows = targets.with_row_index("_row").to_dicts()
     all_projects = projects.to_dicts()
     for doc_id in dict.fromkeys(r["doc_id"] for r in [*rows, *all_projects]):
-        tables = [r for r in rows if r["doc_id"] == doc_id]
+        # a department-wide table (kind department) belongs to no project
+        tables = [r for r in rows if r["doc_id"] == doc_id and r.get("kind") != "department"]
         candidates = [p for p in all_projects if p["doc_id"] == doc_id]
         links = _assign(_pairs(tables, candidates), tables, candidates)
         for ti, pair in links.items():

@@ -499,7 +499,7 @@ def _project_count(ctx: Ctx, figure: Figure) -> None:
 
 
 def _published_count(ctx: Ctx, figure: Figure) -> None:
-    tables = ctx.doc["performance_targets"]
+    tables = [t for t in ctx.doc["performance_targets"] if t.get("kind") != "department"]
     compare_exact(ctx, figure, "narrative.count", len(tables), "印出的项目支出绩效目标表数",
                   tables[0]["source_line"] if tables else None,
                   "；缺表的项目见 link.project_without_table / projects without a table: "

@@ -23,6 +23,12 @@ SPLITS = {
     "annual_funds": ("annual_central", "annual_provincial", "annual_local", "annual_self", "annual_other"),
 }
 SPLIT_NAMES = ("中央", "省级", "市县", "自筹", "其他")
+#: Layouts that split the funds into 财政拨款 and 其他资金 instead.
+FISCAL_SPLITS = {
+    "total_funds": ("total_fiscal", "total_other"),
+    "annual_funds": ("annual_fiscal", "annual_other"),
+}
+FISCAL_SPLIT_NAMES = ("财政拨款", "其他")
 #: Units of a cost target that is an amount of money, and their value in 元.
 MONEY_UNITS = {"元": Decimal(1), "万元": TEN_THOUSAND, "万": TEN_THOUSAND}
 _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
@@ -60,11 +66,14 @@ def target_annual_funds(ctx: Ctx) -> None:
 def target_funds_split(ctx: Ctx) -> None:
     for row in ctx.doc["performance_targets"]:
         for column, parts in SPLITS.items():
+            names = SPLIT_NAMES
+            if row.get(FISCAL_SPLITS[column][0]) is not None:
+                parts, names = FISCAL_SPLITS[column], FISCAL_SPLIT_NAMES
             if row[column] is None and all(row[p] is None for p in parts):
                 continue
             name = "年度资金总额" if column == "annual_funds" else "实施期资金总额"
             ctx.compare("performance_targets", _key(row), row["source_line"], row["name"], (name, row[column]),
-                        [(n, row[p]) for n, p in zip(SPLIT_NAMES, parts, strict=True)], TEN_THOUSAND)
+                        [(n, row[p]) for n, p in zip(names, parts, strict=True)], TEN_THOUSAND)
 
 
 @rule("target.dept_code", "warning", "主管部门代码全文一致", "the department code is the same in every table")
@@ -115,6 +124,8 @@ def target_fill_date(ctx: Ctx) -> None:
         when, printed = row["fill_date"], row["fill_time"]
         if when is None and printed:
             continue  # not a real date: the parser's perf.bad_fill_date
+        if when is None and row.get("layout") not in (None, "two_period"):
+            continue  # the single-period and wide templates have no 填报日期 to print
         if when is None:
             ctx.add("warning", ctx.describe(row["name"], "未印填报日期 / no 填报日期 printed"),
                     "performance_targets", _key(row), None, None, row["last_line"] or row["source_line"])
