@@ -442,6 +442,9 @@ def test_dash_reads_standard_input_in_every_command(tmp_path):
     assert shown.stdout.decode().splitlines()[1].startswith("-,u01,高平市人力资源和社会保障局")
     assert run("tables", "-", stdin=data).returncode == 0
     assert run("check", "-", stdin=data).returncode == 0
+    shutil.copyfile(SAMPLE, tmp_path / "-")
+    named = run("show", "units", tmp_path / "-", "-f", "csv", stdin=b"")
+    assert (named.returncode, named.stdout) == (0, shown.stdout)  # doc_id "-" both times
     browsed = run("-", stdin=data)
     assert browsed.returncode == 2
     assert err(browsed) == ("budgettui: -: the browser cannot read standard input (it reads the "
