@@ -68,10 +68,10 @@ def _options(
     """Read, audit and publish Chinese department budget disclosures (部门预算公开)."""
 
 
-def _load(sources: list[str] | None, label: str = "loading"):
+def _load(sources: list[str] | None, label: str | None = "loading"):
     """Load the sources; a skipped file is one `budgettui: skipped …` line on stderr (exit 0
     when another loaded), no document at all is exit 2. Several documents show a progress
-    bar on a terminal."""
+    bar on a terminal (`label` None: the caller shows its own)."""
     import warnings
 
     from budgettui.model import load
@@ -81,9 +81,9 @@ def _load(sources: list[str] | None, label: str = "loading"):
         max_bytes()  # a bad BUDGETTUI_MAX_BYTES is one message, not one per file
     except InputError as exc:
         raise fail(str(exc)) from None
+    count = _count(sources) if label and sources else 0
     try:
-        with busy(f"{label} {len(sources)} documents" if sources and len(sources) > 1 else None), \
-                warnings.catch_warnings():
+        with busy(f"{label} {count} documents" if count > 1 else None), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             budget = load(*(sources or []))
     except InputError as exc:
@@ -95,6 +95,16 @@ def _load(sources: list[str] | None, label: str = "loading"):
     for path, first in budget.duplicates:
         say(f"warning: {path} is the same document as {first} (same sha256); loaded once")
     return budget
+
+
+def _count(sources: list[str]) -> int:
+    """How many documents the sources name (folders listed); 0 when that cannot be told."""
+    from budgettui.sources import expand_sources
+
+    try:
+        return len(expand_sources(list(sources)))
+    except InputError:
+        return 0
 
 
 @contextmanager
@@ -404,7 +414,7 @@ def _export_bundle(sources: list[str] | None, target: Path | None, names: list[s
         raise fail(str(exc)) from None
     files = len(names) * len(fmts)
     with export.progress(sys.stderr.isatty() and (many or files > 20), files + 1) as step:
-        budget = _load(sources)
+        budget = _load(sources, None)  # one live display at a time: the export's bar
         target = target or Path("exports") / bundle_name(budget["documents"])
         try:
             summary = export.export_bundle(budget, target, fmts, names, excel, force, step)

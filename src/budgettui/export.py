@@ -269,6 +269,8 @@ def check_target(target: Path, force: bool, sources: Iterable[str]) -> None:
     for source in sources:
         if Path(source).resolve().is_relative_to(resolved):
             raise ExportError(f"{target}: refusing to replace a folder holding the source {source}")
+    if target.exists() and not (target.is_dir() or target.is_file()):
+        raise ExportError(f"{target}: a FIFO, device or socket, not a folder; a bundle is a folder")
     if not (target.exists() or target.is_symlink()) or force or is_bundle(target):
         return
     if target.is_dir() and not any(target.iterdir()):
@@ -331,12 +333,19 @@ def _locked(target: Path) -> Iterator[None]:
         yield
         return
     lock = target.parent / f".{target.name}.lock"
-    with open(lock, "a") as stream:
-        fcntl.flock(stream, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            lock.unlink(missing_ok=True)
+    while True:
+        with open(lock, "a") as stream:
+            fcntl.flock(stream, fcntl.LOCK_EX)
+            try:
+                if os.fstat(stream.fileno()).st_ino != os.stat(lock).st_ino:
+                    continue  # the holder before us removed it: lock the new one
+            except FileNotFoundError:
+                continue
+            try:
+                yield
+            finally:
+                lock.unlink(missing_ok=True)
+            return
 
 
 def _replace_locked(tmp: Path, target: Path) -> None:

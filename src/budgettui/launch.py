@@ -20,7 +20,7 @@ COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey")
 def browse(sources: list[Path]) -> int:
     """Run the browser on the sources; the exit code (2 with a one-line message on stderr
     when a source cannot be read)."""
-    from budgettui.sources import STDIN, InputError, expand_sources, max_bytes
+    from budgettui.sources import STDIN, InputError, expand_sources, max_bytes, read_source
 
     if any(str(s) == STDIN for s in sources):
         say(f"{STDIN}: the browser cannot read standard input (it reads the keyboard); "
@@ -29,6 +29,8 @@ def browse(sources: list[Path]) -> int:
     try:
         max_bytes()
         paths = expand_sources(sources)
+        if not any(os.path.exists(p) for p in paths):  # nothing to browse: say so before painting
+            read_source(paths[0])
     except InputError as exc:
         say(str(exc))
         return 2

@@ -339,6 +339,8 @@ def _read_special(path: Path, mode: int, limit: int) -> bytes:
         raise InputError(path, "a socket, not a document")
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO blocks until a writer comes
     with os.fdopen(fd, "rb", buffering=0) as stream:
+        if os.isatty(fd):  # /dev/tty, /dev/stdin on a terminal: nobody types a budget
+            raise InputError(path, "a terminal, not a document")
         if stat.S_ISFIFO(mode):
             poller = select.poll()
             poller.register(fd, select.POLLIN)
