@@ -109,8 +109,8 @@ def test_pipe_closed_early_gives_no_traceback():
 def test_cli_core_does_not_import_textual():
     code = (
         "import sys\n"
-        "from budgettui import cli\n"
-        "try:\n    cli.main(['show', 'projects', '-f', 'csv'])\n"
+        "from budgettui import launch\n"
+        "try:\n    launch.main(['show', 'projects', '-f', 'csv'])\n"
         "except SystemExit:\n    pass\n"
         "sys.stderr.write('TEXTUAL=' + str(any(m.split('.')[0] == 'textual' for m in sys.modules)))\n"
     )

@@ -16,7 +16,7 @@ import pytest
 from conftest import SAMPLE
 
 import budgettui
-from budgettui import cli, export, fiscal, package, schema
+from budgettui import export, fiscal, launch, package, schema
 from budgettui.output import records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -445,7 +445,7 @@ def test_cli_refuses_parquet_to_a_terminal(monkeypatch, capsys):
 
     monkeypatch.setattr(sys, "stdout", Terminal())
     with pytest.raises(SystemExit) as exited:
-        cli.main(["export", "--table", "projects", "-f", "parquet", "-o", "-"])
+        launch.main(["export", "--table", "projects", "-f", "parquet", "-o", "-"])
     assert exited.value.code == 2
     assert capsys.readouterr().err == (
         "budgettui: refusing to write Parquet to a terminal; redirect stdout to a file or pipe\n")
@@ -477,7 +477,7 @@ def test_cli_invalid_bundle_exits_1_and_keeps_the_old_one(tmp_path, monkeypatch,
     before = digests(tmp_path / "b")
     monkeypatch.setattr(package, "FK_OVERRIDES", {})
     with pytest.raises(SystemExit) as exited:
-        cli.main(["export", "-f", "csv", "-o", "b"])
+        launch.main(["export", "-f", "csv", "-o", "b"])
     assert exited.value.code == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "budgettui: b: the bundle is not valid; the previous one is kept"

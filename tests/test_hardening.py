@@ -16,7 +16,7 @@ import pytest
 from conftest import SAMPLE
 
 import budgettui
-from budgettui import cli, sources
+from budgettui import launch, sources
 from budgettui.package import bundle_name, slug
 from budgettui.sources import InputError, read_source
 
@@ -123,7 +123,7 @@ def test_permission_denied_names_the_file(tmp_path, monkeypatch, capsys):
 
         monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["show", "documents", str(path)])
+        launch.main(["show", "documents", str(path)])
     assert exit_.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -22,7 +22,7 @@ import pytest
 from conftest import SAMPLE
 
 import budgettui
-from budgettui import cli, export, narrative, sources, tables
+from budgettui import export, launch, narrative, sources, tables
 from budgettui.checks import summary
 from budgettui.package import bundle_name
 from budgettui.performance import parse_performance
@@ -53,7 +53,7 @@ def err(result: subprocess.CompletedProcess[bytes]) -> str:
 def main(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
     """The command line in this process (to monkeypatch): exit code, stdout, stderr."""
     try:
-        cli.main([str(a) for a in args])
+        launch.main([str(a) for a in args])
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else 0

@@ -210,7 +210,7 @@ def browse(sources: Sources = None) -> None:
 
     The browser paints first and parses in a thread; a document it cannot read ends it
     with the usual one-line message and exit code 2."""
-    from budgettui.launch import browse as run_browser
+    from budgettui.browsing import browse as run_browser
 
     raise typer.Exit(run_browser(list(sources or [])))
 
@@ -434,10 +434,3 @@ def _export_bundle(sources: list[str] | None, target: Path | None, names: list[s
         say(f"replaced {target}/ (it held {summary.replaced})")
     say_done(f"wrote {target}/ ({plural(summary.resources, 'resource')}, "
              f"{plural(summary.formats, 'format')})")
-
-
-def main(argv: list[str] | None = None) -> None:
-    """The `budgettui` command (see launch.py, which starts the default command without Typer)."""
-    from budgettui.launch import main as launch
-
-    launch(argv)

@@ -1,8 +1,8 @@
 """The `budgettui` command's entry point.
 
-`budgettui [SOURCE...]` browses. That default path starts the browser without loading Typer
-(or Polars: the browser parses in a thread after its first paint); every other command goes
-through the Typer app in cli.py.
+`budgettui [SOURCE...]` browses. That default path starts the browser (browsing.py) without
+loading Typer (or Polars: the browser parses in a thread after its first paint); every other
+command goes through the Typer app in cli.py. Nothing imports this module but the entry point.
 """
 
 from __future__ import annotations
@@ -15,35 +15,6 @@ from pathlib import Path
 from budgettui.messages import say
 
 COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey")
-
-
-def browse(sources: list[Path]) -> int:
-    """Run the browser on the sources; the exit code (2 with a one-line message on stderr
-    when a source cannot be read)."""
-    from budgettui.sources import STDIN, InputError, expand_sources, max_bytes, read_source
-
-    if any(str(s) == STDIN for s in sources):
-        say(f"{STDIN}: the browser cannot read standard input (it reads the keyboard); "
-            "save the document to a file, or use budgettui show RESOURCE -")
-        return 2
-    try:
-        max_bytes()
-        paths = expand_sources(sources)
-        if not any(os.path.exists(p) for p in paths):  # nothing to browse: say so before painting
-            read_source(paths[0])
-    except InputError as exc:
-        say(str(exc))
-        return 2
-    from budgettui.tui.app import BudgetApp
-
-    browser = BudgetApp(sources=paths)
-    browser.run()
-    if browser.error:
-        say(str(browser.error))
-        return 2
-    for error in browser.budget.skipped if browser.budget is not None else ():
-        say(f"skipped {error}")
-    return 0
 
 
 def _utf8_streams() -> None:
@@ -75,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
         say(f"no command or file {args[0]!r}; did you mean 'budgettui {meant}'?")
         sys.exit(2)
     if not args or args[0] == "-" or (args[0] not in COMMANDS and not args[0].startswith("-")):
+        from budgettui.browsing import browse
+
         sys.exit(browse([Path(a) if a else a for a in args]))  # type: ignore[misc]
     _utf8_streams()
     from budgettui.cli import app
