@@ -197,3 +197,35 @@ def test_columns_without_a_place_are_findings():
     xian = loaded("xian-xuanchuan-2021").parsed_findings
     assert xian.filter(pl.col("rule") == "parse.unread_column").height == 4
     assert xian.filter(pl.col("rule") == "parse.after_total")["resource"].to_list() == ["fiscal_summary"]
+
+
+def _parse(lines: list[str], parser):
+    from budgettui.segment import TableSection
+    from budgettui.sources import Line
+    from budgettui.tables import Context, split_table
+
+    section = TableSection(1, "收支总表", 2026, 1, [Line(i + 2, t) for i, t in enumerate(lines)])
+    ctx = Context("doc")
+    return parser(ctx, split_table(section)), ctx.findings
+
+
+def test_a_subtotal_named_like_the_total_and_cells_beyond_the_header():
+    """收入合计 above 收入总计 is a subtotal; a cell right of the header's last column and a
+    line after the 总计 row are findings, not rows."""
+    from budgettui.tables import parse_budget_summary
+
+    rows, findings = _parse([
+        "收入\t\t支出\t",
+        "项目\t预算数\t项目\t预算数",
+        "一、一般公共预算拨款\t10.00\t一、教育支出\t12.00",
+        "上年结转\t2.00\t\t\t99.00",
+        "收入合计\t12.00\t支出合计\t12.00",
+        "收入总计\t12.00\t支出总计\t12.00",
+        "注：\t\t",
+    ], parse_budget_summary)
+    kinds = [(r["side"], r["item"], r["row_kind"]) for r in rows]
+    assert ("income", "收入合计", "subtotal") in kinds and ("income", "收入总计", "total") in kinds
+    assert ("expenditure", "支出合计", "subtotal") in kinds
+    assert {f["rule"] for f in findings} == {"parse.unread_column", "parse.after_total"}
+    beyond = next(f for f in findings if f["rule"] == "parse.unread_column")
+    assert (beyond["source_line"], beyond["actual"]) == (5, "99.00")
