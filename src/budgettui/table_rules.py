@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from budgettui import schema
+from budgettui import vocabulary as vocab
 from budgettui.checks import ZERO, Ctx, Row, fmt, rule, text, total
 from budgettui.tables import unit_key
 
@@ -173,18 +174,31 @@ def find_item(rows: list[Row], pattern: str) -> Row | None:
 
 
 def _sum_block(ctx: Ctx, resource: str, rows: list[Row], columns: tuple[str, ...]) -> None:
-    """本年…合计 = items above it; …总计 = 本年…合计 + the items between them."""
+    """本年…合计 = the items above it or, when it heads them (一、本年支出 over （一）…), the
+    items after it up to the next row numbered like it; …总计 = 本年…合计 + the items after
+    those. Headings (group) and their parts (detail) are not added: their items are."""
     subtotal = next((i for i, r in enumerate(rows) if r["row_kind"] == "subtotal"), None)
     grand = next((i for i, r in enumerate(rows) if r["row_kind"] == "total"), None)
+    items: list[Row] = []
+    block_end = subtotal
+    if subtotal is not None:
+        items = [r for r in rows[:subtotal] if r["row_kind"] == "item"]
+        if not items and _NUMBERING.match(rows[subtotal]["item"]):
+            stop = grand if grand is not None else len(rows)
+            end = next((i for i in range(subtotal + 1, stop)
+                        if _NUMBERING.match(rows[i]["item"]) or rows[i]["row_kind"] in ("subtotal", "total")),
+                       stop)
+            items = [r for r in rows[subtotal + 1:end] if r["row_kind"] == "item"]
+            block_end = end - 1
     for column in columns:
         if subtotal is not None:
-            row, items = rows[subtotal], [r for r in rows[:subtotal] if r["row_kind"] == "item"]
+            row = rows[subtotal]
             ctx.compare(resource, row["item"], row["source_line"], row["item"],
                         (label(resource, column), row[column]),
                         [(f"Σ {len(items)} 行", total(r[column] for r in items))])
         if grand is not None:
-            start = subtotal if subtotal is not None else -1
-            between = rows[start + 1:grand]
+            start = block_end if block_end is not None else -1
+            between = [r for r in rows[start + 1:grand] if r["row_kind"] == "item"]
             terms = [(rows[subtotal]["item"], rows[subtotal][column])] if subtotal is not None else []
             terms += [(r["item"], r[column]) for r in between]
             row = rows[grand]
@@ -265,7 +279,10 @@ def t4_expenditure_sum(ctx: Ctx) -> None:
 @rule("t4.row_sum", "error", "表4每行小计 = 一般公共预算 + 政府性基金 + 国有资本经营",
       "table 4: each expenditure line = sum of its funds")
 def t4_row_sum(ctx: Ctx) -> None:
-    for row in side(ctx.doc["fiscal_summary"], "expenditure"):
+    rows = side(ctx.doc["fiscal_summary"], "expenditure")
+    if not any(r[c] is not None for r in rows for c in FUND_COLUMNS):
+        return  # the table prints no column per fund
+    for row in rows:
         ctx.compare("fiscal_summary", row["item"], row["source_line"], row["item"],
                     ("小计", row["total"]), [(label("fiscal_summary", c), row[c]) for c in FUND_COLUMNS])
 
@@ -565,10 +582,14 @@ def x_t3_t5_t8(ctx: Ctx) -> None:
                ("表2", "income_by_subject", "carryover")])
 
 
+#: Table 1 income lines that are no fiscal appropriation, in every template's words.
+NON_FISCAL_INCOME = re.compile(vocab.SUMMARY_NON_FISCAL_INCOME)
+
+
 def _non_fiscal(t1: list[Row]) -> Decimal:
-    """Table 1 income that is not a fiscal appropriation (财政专户, 单位资金)."""
+    """Table 1 income that is not a fiscal appropriation (财政专户, 单位资金, 事业收入 …)."""
     income = [r for r in side(t1, "income") if r["row_kind"] == "item"]
-    return total(value(find_item(income, p), "amount") for p in ("财政专户", "单位资金"))
+    return total(r["amount"] for r in income if NON_FISCAL_INCOME.search(clean(r["item"])))
 
 
 @rule("x.t4_t1", "error", "表4财政拨款收支 = 表1（无财政专户、单位资金时）",
@@ -581,7 +602,7 @@ def x_t4_t1(ctx: Ctx) -> None:
     current = [r for r in side(t4, "income") if r["group"] == "本年收入" and r["row_kind"] == "item"]
     for pattern in ("一般公共预算", "政府性基金", "国有资本"):
         row, other = find_item(current, pattern), find_item(t1_income, pattern)
-        if row is not None:
+        if row is not None and other is not None:  # table 1 may print 财政拨款 as one line
             ctx.compare("fiscal_summary", row["item"], row["source_line"], row["item"], ("表4", row["total"]),
                         [("表1", value(other, "amount"))])
     if _non_fiscal(t1) != 0:
@@ -603,6 +624,8 @@ def x_t4_t5(ctx: Ctx) -> None:
     if not present(ctx, "fiscal_summary", "general_budget_expenditure"):
         return
     t4 = ctx.doc["fiscal_summary"]
+    if not any(r[c] is not None for r in side(t4, "expenditure") for c in FUND_COLUMNS):
+        return  # table 4 prints no column per fund
     carry = [r for r in side(t4, "income") if r["group"] == "上年结转" and r["row_kind"] == "item"]
     carry_general = value(find_item(carry, "一般公共预算"), "total")
     carry_other = total(value(find_item(carry, p), "total") for p in ("政府性基金", "国有资本"))

@@ -384,99 +384,325 @@ def parse_state_capital(ctx: Context, table: Table) -> list[Row]:
 # ---------------------------------------------------------------- two-sided summaries
 
 
-_INCOME_SUBTOTAL = re.compile(r"^本年收入合计$")
-_EXPENDITURE_SUBTOTAL = re.compile(r"^本年支出合计$")
-_GRAND_TOTAL = re.compile(r"^(收入|支出)总计$")
-_CARRY_IN = re.compile(r"^上年(财政拨款)?结转")
-
-
 def _summary_kind(item: str) -> str:
-    if _GRAND_TOTAL.match(item):
+    """total, subtotal or item, from a row's label (spaces and numbering removed). `收入合计`
+    is a total here; `_summary_side` makes it a subtotal when a 总计 row follows."""
+    name = _unnumbered(_clean(item))
+    if vocab.SUMMARY_TOTAL.match(name) or vocab.SUMMARY_TOTAL_UNLESS_GRAND.match(name):
         return "total"
-    if _INCOME_SUBTOTAL.match(item) or _EXPENDITURE_SUBTOTAL.match(item):
+    if vocab.SUMMARY_SUBTOTAL.match(name):
         return "subtotal"
     return "item"
 
 
+_NUMBERING_STYLES = tuple((style, re.compile(pattern)) for style, pattern in vocab.SUMMARY_NUMBERING)
+
+
+def _numbering(item: str) -> tuple[str, str]:
+    """(numbering style, label without it): `（一）外交支出` → ("cn_paren", "外交支出")."""
+    for style, regex in _NUMBERING_STYLES:
+        match = regex.match(item)
+        if match:
+            return style, item[match.end():]
+    return "none", item
+
+
+def _unnumbered(item: str) -> str:
+    return _numbering(item)[1]
+
+
 def _two_sides(table: Table) -> tuple[int, int]:
-    """Column index where the expenditure side starts, from the 支出 group or the 2nd 项目."""
+    """Column index where the expenditure side starts: the first column under a 支出 group
+    (`支 出`, `本年支出`, `财政拨款支出`), else the second 项目 column."""
     for index, group in enumerate(table.groups):
-        if group.startswith("支出"):
+        name = _clean(group)
+        if index and vocab.SUMMARY_EXPENDITURE_SIDE.search(name) and "收入" not in name:
             return 0, index
     second = find_column(table, r"^项目$", None, start=1)
     return 0, second if second is not None else 2
 
 
-def parse_budget_summary(ctx: Context, table: Table) -> list[Row]:
-    """Table 1 预算收支总表: income items on the left, expenditure 类 on the right."""
-    _, right = _two_sides(table)
-    income_amount = find_column(table, r"\d{4}|金额|合计", 1) or 1
-    total = find_column(table, r"合计", right + 1, start=right)
-    current = find_column(table, r"当年预算", right + 2, start=right)
-    carry = find_column(table, r"上年结转", right + 3, start=right)
-    rows: list[Row] = []
-    seqs = {"income": 0, "expenditure": 0}
+@dataclass(slots=True)
+class _Block:
+    """An item column of a summary and the amount columns after it, up to the next item
+    column: one on the income side, one or more on the expenditure side (西安 prints the
+    expenditure by function, by departmental and by government economic class side by side)."""
+
+    side: str
+    item: int
+    amounts: list[int]
+
+
+def _is_header_words(cells: list[str]) -> bool:
+    filled = [_clean(c) for c in cells if c]
+    return bool(filled) and not _has_amount(cells) and all(
+        vocab.SUMMARY_HEADER_WORD.match(c) for c in filled)
+
+
+def _summary_lines(ctx: Context, table: Table, resource: str) -> tuple[list[str], list[Line]]:
+    """The column labels and the data lines of a summary. A line of header words only before
+    the first data line is a lower header line (its words become labels: `总计 一般公共预算 …`);
+    after it, the header printed again on a continued page. A line that is no grid row
+    (no TAB: a page footer, a note) is reported and left out."""
+    labels = list(table.labels)
+    rows: list[Line] = []
     for line in table.rows:
         cells = line.cells
-        for side, item_col, columns in (
-            ("income", 0, {"amount": income_amount}),
-            ("expenditure", right, {"amount": total, "current_year": current, "carryover": carry}),
-        ):
-            item = _clean(cell(cells, item_col))
-            if not item:
-                if any(cell(cells, i) for i in columns.values()):
-                    ctx.finding("parse.unplaced_row", "warning", "amount without an item",
-                                line.no, "budget_summary", None, None, line.text)
+        if _is_header_words(cells):
+            if not rows:
+                labels += [""] * (len(cells) - len(labels))
+                for index, text in enumerate(cells):
+                    if text:
+                        labels[index] = _clean(text)
+            continue
+        if "\t" not in line.text:
+            ctx.finding("parse.not_a_row", "warning" if _has_amount(cells) else "info",
+                        "text inside the table is not one of its rows; left out", line.no,
+                        resource, None, None, line.text)
+            continue
+        rows.append(line)
+    return labels, rows
+
+
+def _is_empty_cell(text: str) -> bool:
+    try:
+        return parse_amount(text) is None
+    except AmountError:
+        return False
+
+
+def _summary_blocks(table: Table, labels: list[str], rows: list[Line]) -> list[_Block]:
+    """The item and amount columns of each side. A column is an item column when its filled
+    cells are mostly not amounts; columns that number rows (序号) belong to no block."""
+    _, right = _two_sides(table)
+    grid = [line.cells for line in rows]
+    width = _summary_width(labels, grid)
+    is_item = []
+    for index in range(width):
+        texts = [cell(cells, index) for cells in grid]
+        words = sum(1 for t in texts if t and not is_amount(t) and not _is_empty_cell(t))
+        amounts = sum(1 for t in texts if is_amount(t))
+        is_item.append(words > amounts)
+    blocks: list[_Block] = []
+    for index in range(width):
+        if vocab.SUMMARY_ROW_NUMBER_COLUMN.match(cell(labels, index)):
+            continue
+        side = "income" if index < right else "expenditure"
+        if is_item[index] or not any(b.side == side for b in blocks):
+            if not is_item[index] and not any(cell(cells, index) for cells in grid):
+                continue  # an empty column before the side's items
+            blocks.append(_Block(side, index, []))
+        elif blocks[-1].side == side:
+            blocks[-1].amounts.append(index)
+    return blocks
+
+
+#: Columns a summary without header labels is read to (two sides of item, amount, 当年, 结转 …).
+_SUMMARY_MAX_WIDTH = 16
+
+
+def _summary_width(labels: list[str], grid: list[list[str]]) -> int:
+    """The columns of a summary: those of its header; without one, those its rows print."""
+    if labels:
+        return len(labels)
+    return min(_SUMMARY_MAX_WIDTH, max((len(cells) for cells in grid), default=0))
+
+
+def _report_cells_beyond(ctx: Context, resource: str, width: int, rows: list[Line]) -> None:
+    """Cells right of the last column of the header: one finding per line, never dropped."""
+    for line in rows:
+        extra = [c for c in line.cells[width:] if c]
+        if extra:
+            shown = "\t".join(extra[:12]) + (" …" if len(extra) > 12 else "")
+            ctx.finding("parse.unread_column", "warning",
+                        f"{len(extra)} cells right of the table's last column are not read",
+                        line.no, resource, None, None, shown)
+
+
+def _assign_columns(labels: list[str], block: _Block, meanings: tuple[tuple[str, str], ...]
+                    ) -> tuple[dict[str, int | None], list[int]]:
+    """Each meaning's column among the block's amount columns (by label; the side's amount
+    is the first amount column when no label says so), and the columns left over."""
+    columns: dict[str, int | None] = {name: None for name, _ in meanings}
+    free = list(block.amounts)
+    for name, pattern in meanings:
+        index = next((i for i in free if re.search(pattern, cell(labels, i))), None)
+        if index is not None:
+            columns[name] = index
+            free.remove(index)
+    main = meanings[-1][0]
+    if columns[main] is None and free:
+        columns[main] = free.pop(0)
+    return columns, free
+
+
+def _report_unread_columns(ctx: Context, resource: str, labels: list[str], rows: list[Line],
+                           blocks: list[_Block], used: list[tuple[_Block, list[int]]]) -> None:
+    """A column the resource has no place for (人员经费 …, a second expenditure breakdown) is
+    a finding with every amount it prints, never dropped in silence."""
+    unread: list[tuple[int, int]] = [(i, b.item) for b, free in used for i in free]
+    unread += [(i, b.item) for b in blocks[2:] for i in b.amounts]
+    for index, item_col in unread:
+        printed = [(line, cell(line.cells, index)) for line in rows if cell(line.cells, index)]
+        if not printed:
+            continue
+        label = cell(labels, index) or f"column {index + 1}"
+        if item_col in (b.item for b in blocks[2:]):
+            label = f"{cell(labels, item_col)} {label}".strip()
+        values = "; ".join(f"{_clean(cell(line.cells, item_col)) or line.no}: {text}"
+                           for line, text in printed)
+        ctx.finding("parse.unread_column", "warning",
+                    f"column 「{label}」 has no place in {resource}: its {len(printed)} printed "
+                    "cells are not read", printed[0][0].no, resource, label, None, values)
+
+
+def _summary_side(ctx: Context, table: Table, rows: list[Line], block: _Block,
+                  columns: dict[str, int | None], resource: str) -> list[Row]:
+    """One side's rows in printed order, each with its row kind.
+
+    Kinds: `total` (收入总计), `subtotal` (本年收入合计, or 一、本年支出 heading its items,
+    and 上年结转 heading the carried-over income of table 4), `group` (a heading whose items
+    follow one numbering level deeper, 一、财政拨款收入 over 1、一般公共预算 …), `detail` (what
+    is not added into any sum: `其中：…`, and the unnumbered 款/项 rows that an expenditure
+    side prints below a 类), and `item`. Levels come from numbering styles in the order they
+    first appear in a block; a subtotal starts a new block."""
+    lines = []
+    for line in rows:
+        cells = line.cells
+        item = _clean(cell(cells, block.item))
+        if not item:
+            if any(cell(cells, i) for i in columns.values()):
+                ctx.finding("parse.unplaced_row", "warning", "amount without an item",
+                            line.no, resource, None, None, line.text)
+            continue
+        lines.append((line, item))
+    kinds = [_summary_kind(item) for _, item in lines]
+    grand = [i for i, k in enumerate(kinds) if k == "total"
+             and vocab.SUMMARY_TOTAL.match(_unnumbered(lines[i][1]))]
+    for index, kind in enumerate(kinds):
+        if kind == "total" and grand and index < grand[-1] and index not in grand:
+            kinds[index] = "subtotal"  # 收入合计 above a 收入总计
+    carry = resource == "fiscal_summary" and block.side == "income"
+    styles: list[str] = []
+    levels: list[int | None] = []
+    for index, (_, item) in enumerate(lines):
+        style, name = _numbering(item)
+        if carry and kinds[index] == "item" and vocab.SUMMARY_CARRY_IN.match(name):
+            kinds[index] = "subtotal"
+        if kinds[index] in ("total", "subtotal") and style == "none":
+            styles, level = [], None
+        elif vocab.SUMMARY_OF_WHICH.match(name) or _of_which_goes_on(lines, kinds, index):
+            kinds[index], level = "detail", None
+        else:
+            if style not in styles:
+                styles.append(style)
+            level = styles.index(style)
+        levels.append(level)
+    for index in range(len(lines)):
+        level = levels[index]
+        if level is None or kinds[index] in ("total", "detail"):
+            continue
+        after = next((j for j in range(index + 1, len(lines)) if kinds[j] != "detail"), None)
+        if after is None or levels[after] is None or levels[after] <= level:
+            continue
+        children = []
+        for j in range(index + 1, len(lines)):
+            if kinds[j] == "detail":
                 continue
-            seqs[side] += 1
-            row: Row = {"doc_id": ctx.doc_id, "seq": seqs[side], "side": side, "item": item,
-                        "row_kind": _summary_kind(item), "source_line": line.no}
-            row.update(_amount_columns(ctx, line, columns, "budget_summary", item))
-            rows.append(row)
-    return _by_side(rows)
+            if levels[j] is None or levels[j] <= level:
+                break
+            children.append(j)
+        if block.side == "expenditure" and all(_numbering(lines[j][1])[0] == "none" for j in children):
+            for j in children:
+                kinds[j] = "detail"  # 款 and 项 below their 类
+            continue
+        if kinds[index] == "item":
+            kinds[index] = "group"
+    out: list[Row] = []
+    group = "本年收入"
+    for (line, item), kind in zip(lines, kinds, strict=True):
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(out) + 1, "side": block.side, "item": item,
+                    "row_kind": kind, "source_line": line.no}
+        if resource == "fiscal_summary":
+            if block.side == "income" and kind == "subtotal" and vocab.SUMMARY_CARRY_IN.match(_unnumbered(item)):
+                group = "上年结转"
+            row["group"] = group if block.side == "income" and (
+                kind in ("item", "group", "detail") or (group == "上年结转" and kind == "subtotal")) else None
+        row.update(_amount_columns(ctx, line, columns, resource, item))
+        out.append(row)
+    return out
 
 
-def _by_side(rows: list[Row]) -> list[Row]:
-    """Income rows first, then expenditure, each in printed order."""
-    return sorted(rows, key=lambda r: (r["side"] != "income", r["seq"]))
+def _of_which_goes_on(lines: list[tuple[Line, str]], kinds: list[str], index: int) -> bool:
+    """`其中：财政拨款资金结转` then `非财政拨款资金结余`: the second part of the same 其中."""
+    if index == 0 or kinds[index - 1] != "detail" or _numbering(lines[index][1])[0] != "none":
+        return False
+    before = vocab.SUMMARY_OF_WHICH.sub("", lines[index - 1][1])
+    name = lines[index][1]
+    return bool(before) and (name.startswith("非" + before[:2]) or before.startswith("非" + name[:2]))
+
+
+def _summary_end(ctx: Context, rows: list[Line], blocks: list[_Block], resource: str) -> list[Line]:
+    """The lines up to the row that prints both sides' 总计 (or the last total of either):
+    what follows (a note, the next table when its title was not found) is reported."""
+    last = None
+    for index, line in enumerate(rows):
+        if any(_summary_kind(cell(line.cells, b.item)) == "total" for b in blocks[:2]):
+            last = index
+    if last is None or last == len(rows) - 1:
+        return rows
+    rest = rows[last + 1:]
+    amounts = sum(1 for line in rest if _has_amount(line.cells))
+    ctx.finding("parse.after_total", "warning" if amounts else "info",
+                f"{len(rest)} lines after the 总计 row are not read as rows of this table "
+                f"({amounts} of them with amounts)", rest[0].no, resource, None, None,
+                " | ".join(line.text for line in rest[:3]))
+    return rows[:last + 1]
+
+
+def _sides_first(blocks: list[_Block]) -> list[_Block]:
+    """The income block, the (first) expenditure block, then any other; [] without both."""
+    income = next((b for b in blocks if b.side == "income"), None)
+    spending = next((b for b in blocks if b.side == "expenditure"), None)
+    if income is None or spending is None:
+        return []
+    return [income, spending, *(b for b in blocks if b not in (income, spending))]
+
+
+def _parse_summary(ctx: Context, table: Table, resource: str, income_column: str,
+                   expenditure: tuple[tuple[str, str], ...]) -> list[Row]:
+    if table.no_data:
+        return []
+    labels, rows = _summary_lines(ctx, table, resource)
+    blocks = _sides_first(_summary_blocks(table, labels, rows))
+    if blocks:  # the columns again from the table's own rows only
+        rows = _summary_end(ctx, rows, blocks, resource)
+        blocks = _sides_first(_summary_blocks(table, labels, rows))
+    if not blocks:
+        ctx.finding("parse.unplaced_row", "warning", "income and expenditure sides not found",
+                    table.section.title_line, resource, None, None, " | ".join(labels))
+        return []
+    income, spending = blocks[:2]
+    _report_cells_beyond(ctx, resource, _summary_width(labels, [line.cells for line in rows]), rows)
+    income_columns, income_free = _assign_columns(labels, income, ((income_column, r"."),))
+    columns, free = _assign_columns(labels, spending, expenditure)
+    _report_unread_columns(ctx, resource, labels, rows, blocks,
+                           [(income, income_free), (spending, free)])
+    empty = {name: None for name, _ in expenditure}
+    out = [{**empty, **row, **{income_column: row[income_column]}}
+           for row in _summary_side(ctx, table, rows, income, income_columns, resource)]
+    out += _summary_side(ctx, table, rows, spending, columns, resource)
+    return out
+
+
+def parse_budget_summary(ctx: Context, table: Table) -> list[Row]:
+    """Table 1 预算收支总表: income items on the left, expenditure 类 on the right."""
+    return _parse_summary(ctx, table, "budget_summary", "amount", vocab.SUMMARY_T1_EXPENDITURE)
 
 
 def parse_fiscal_summary(ctx: Context, table: Table) -> list[Row]:
     """Table 4 财政拨款收支总表: income with 本年收入 and 上年结转 groups, expenditure by fund."""
-    _, right = _two_sides(table)
-    income_amount = find_column(table, r"金额|\d{4}", 1) or 1
-    columns = {
-        "total": find_column(table, r"小计|合计|金额", right + 1, start=right),
-        "general_budget": find_column(table, r"一般公共预算", right + 2, start=right),
-        "fund_budget": find_column(table, r"政府性基金", right + 3, start=right),
-        "state_capital": find_column(table, r"国有资本", right + 4, start=right),
-    }
-    rows: list[Row] = []
-    seqs = {"income": 0, "expenditure": 0}
-    group = "本年收入"
-    for line in table.rows:
-        cells = line.cells
-        for side, item_col, cols in (
-            ("income", 0, {"total": income_amount}),
-            ("expenditure", right, columns),
-        ):
-            item = _clean(cell(cells, item_col))
-            if not item:
-                continue
-            kind = _summary_kind(item)
-            row_group = None
-            if side == "income":
-                if _CARRY_IN.match(item):
-                    group, kind = "上年结转", "subtotal"
-                    row_group = group
-                elif kind == "item":
-                    row_group = group
-            seqs[side] += 1
-            row: Row = {"doc_id": ctx.doc_id, "seq": seqs[side], "side": side, "group": row_group,
-                        "item": item, "row_kind": kind, "source_line": line.no}
-            row.update(_amount_columns(ctx, line, cols, "fiscal_summary", item))
-            rows.append(row)
-    return _by_side(rows)
+    return _parse_summary(ctx, table, "fiscal_summary", "total", vocab.SUMMARY_T4_EXPENDITURE)
 
 
 # ---------------------------------------------------------------- itemised tables

@@ -153,3 +153,58 @@ def part_kind(words: str) -> str:
         if re.search(pattern, words):
             return kind
     return "narrative"
+
+
+# ---- summaries (tables 1 and 4)
+# The two-sided summaries print income (收入) on the left and expenditure (支出) on the right,
+# each an item column and one or more amount columns. Row labels are compared without spaces.
+
+#: The header group over the expenditure half (`支 出`, `本年支出`, `财政拨款支出`).
+SUMMARY_EXPENDITURE_SIDE = re.compile(r"支出")
+#: Columns that number the rows (`序号`): neither items nor amounts.
+SUMMARY_ROW_NUMBER_COLUMN = re.compile(r"^(?:序号|行次|栏次)$")
+#: A line of header words only (no amount, no item), printed again where the header is two
+#: lines deep or a page continues the table: `总计 一般公共预算 政府性基金预算 …`.
+SUMMARY_HEADER_WORD = re.compile(
+    r"^(?:项目|收入|支出|本年收入|本年支出|财政拨款收入|财政拨款支出|总计|合计|小计|金额|预算数?|"
+    r"本年预算|\d{4}年?度?(?:预算数?|合计)?|当年预算安排|上年结转安排|基本支出|项目支出|人员经费|"
+    r"公用经费|一般公共预算|政府性基金(?:预算)?|国有资本经营(?:预算)?|序号)$"
+)
+
+#: Row kinds from labels (spaces removed, numbering such as `一、` or `（一）` removed).
+SUMMARY_TOTAL = re.compile(r"^(?:收入|支出)?总计$")
+#: `收入合计` / `支出合计`: the grand total where no 总计 row is printed, else a subtotal.
+SUMMARY_TOTAL_UNLESS_GRAND = re.compile(r"^(?:收入|支出)合计$")
+SUMMARY_SUBTOTAL = re.compile(r"^本年(?:收入|支出)(?:合计|小计)?$")
+#: On the income side of table 4, the heading of the carried-over group (上年结转).
+SUMMARY_CARRY_IN = re.compile(r"^上年(?:财政拨款)?(?:结转|结余)")
+#: `其中：…`: a part of the line above, not added into any sum.
+SUMMARY_OF_WHICH = re.compile(r"^其中[：:]")
+#: Item numbering styles, outermost first as templates print them; a row's level is the
+#: order in which its style first appears within a block of rows.
+SUMMARY_NUMBERING: tuple[tuple[str, str], ...] = (
+    ("cn", r"^[" + _NUM + r"]+[、.．]"),
+    ("cn_paren", r"^[（(][" + _NUM + r"]+[)）]"),
+    ("arabic", r"^\d{1,2}[、.．](?!\d)"),
+    ("paren", r"^[（(]\d{1,2}[)）]"),
+    ("circled", r"^[①②③④⑤⑥⑦⑧⑨⑩]"),
+)
+
+#: Amount columns of each side, by header label (first match wins; an unlabelled first
+#: amount column is the side's amount). Table 1: amount (合计), current year, carried over.
+SUMMARY_T1_EXPENDITURE = (
+    ("current_year", r"当年预算|本年预算安排"),
+    ("carryover", r"上年结转"),
+    ("amount", r"^(?:\d{4}年?度?)?(?:合计|总计|小计|预算数?|金额|本年预算|预算数)$"),
+)
+#: Table 4 expenditure: total (小计) and one column per fund.
+SUMMARY_T4_EXPENDITURE = (
+    ("general_budget", r"一般公共预算"),
+    ("fund_budget", r"政府性基金"),
+    ("state_capital", r"国有资本"),
+    ("total", r"^(?:\d{4}年?度?)?(?:合计|总计|小计|预算数?|金额|本年预算|预算数)$"),
+)
+#: Income lines of table 1 that are no fiscal appropriation (table 4 = table 1 only without them).
+SUMMARY_NON_FISCAL_INCOME = (
+    r"财政专户|单位资金|事业收入|经营收入|其他收入|其它收入|上级补助|附属单位|非财政拨款|事业基金|实户资金"
+)
