@@ -105,7 +105,8 @@ CODE = _c("code", "string", "科目编码", "subject code", desc="Functional cla
 NAME = _c("name", "string", "科目名称", "subject name")
 LEVEL = _c("level", "integer", "级次", "level", desc="0 total row, 1 类, 2 款, 3 项")
 PARENT = _c("parent_code", "string", "上级科目编码", "parent code")
-ROW_KIND = _c("row_kind", "string", "行类型", "row kind", desc="total, subtotal, group or item")
+ROW_KIND = _c("row_kind", "string", "行类型", "row kind",
+              desc="total, subtotal, group, item, or detail (a 其中 line or a breakdown printed under its item)")
 
 
 def _money(name: str, zh: str, en: str, unit: str = "万元") -> Column:
