@@ -138,14 +138,14 @@ def _narrative(budget: Budget, root: Node, doc_id: str) -> None:
             branch.add(Node("section", doc_id, section, key=f"{part}|{section}", resource="narrative"))
 
 
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
 
 
 def findings_label(findings: pl.DataFrame) -> str:
     """核对 with its findings counted by severity, most serious first."""
     counts = findings["severity"].value_counts()
     by = dict(zip(counts["severity"], counts["count"], strict=True))
-    parts = [f"{by[s]} {s}" for s in _SEVERITY_ORDER if by.get(s)]
+    parts = [f"{by[s]} {s}" for s in SEVERITY_ORDER if by.get(s)]
     return f"核对 ({' · '.join(parts) or '无'})"
 
 
@@ -153,7 +153,7 @@ def _findings(budget: Budget, branch: Node) -> None:
     findings = _frame(budget, "findings", branch.doc_id).with_row_index("row")
     branch.name = findings_label(findings)
     ordered = sorted(findings.iter_rows(named=True),
-                     key=lambda r: (_SEVERITY_ORDER.get(r["severity"], 9), r["row"]))
+                     key=lambda r: (SEVERITY_ORDER.get(r["severity"], 9), r["row"]))
     for row in ordered:
         label = f"{row['rule']} {row['key'] or ''} {row['message']}".strip()
         branch.add(Node("finding", branch.doc_id, label, key=str(row["row"]), resource="findings",
