@@ -602,7 +602,11 @@ async def test_project_total_differs_from_table_3_by_a_finding(app):
         await rest(pilot)
         screen = screen_text(app)
         assert "项目合计 25,352.87 万元" in screen and "表3 项目支出 25,352.86 万元，相差 0.01" in screen
-        assert "见 核对 › x.t12_t3" in screen
+        assert "见 核对 › x.t12_t3" in screen and "/x.t3_t5_t8 跳到该条" in screen
+        await pilot.press("slash", *"x.t3_t5_t8", "enter")  # the finding, in 核对
+        assert cursor(app).startswith("x.t3_t5_t8 合计 合计: 项目支出 25352.86 ≠")
+        await rest(pilot)
+        assert "25352.87" in str(app.query_one(Detail).query_one(".facts", Static).content)
 
 
 async def test_empty_amounts_print_as_a_dash(app):

@@ -256,6 +256,8 @@ class Views:
         for finding in findings.iter_rows(named=True):
             facts.append(f"\n  见 核对 › {finding['rule']} {finding['key'] or ''}（{finding['severity']}，"
                          f"第{finding['source_line']}行）", style="yellow")
+        if findings.height:
+            facts.append(f"\n  /{findings['rule'][0]} 跳到该条", style="dim")
 
     def _subject(self, node: Node) -> View:
         frame = self._frame("expenditure_by_subject", node.doc_id)
