@@ -760,3 +760,15 @@ async def test_a_ten_megabyte_line_is_cut(tmp_path):
         await pilot.press("j", "k")
         await rest(pilot)
         assert time.perf_counter() - start < 2
+
+
+def test_wrapped_text_keeps_closing_marks_and_the_gutter_on_every_line():
+    from rich.text import Text
+
+    from budgettui.tui.views import Wrapped
+
+    wrapped = Wrapped()
+    wrapped.add("第一行很长很长很长很长很长很长很长。第二句\n第二行）结束", Text(" 12 │ "))
+    assert [line.plain for line in wrapped.lines(14)] == [
+        " 12 │ 第一行很", "      长很长很", "      长很长很", "      长很长很", "      长。第二",
+        "      句", "      第二行）", "      结束"]

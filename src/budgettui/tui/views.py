@@ -75,8 +75,10 @@ class Wrapped:
         self.rows: list[tuple[Text, Text]] = []
 
     def add(self, body: Text | str, gutter: Text | str = "") -> None:
-        self.rows.append((Text(gutter) if isinstance(gutter, str) else gutter,
-                          Text(body) if isinstance(body, str) else body))
+        gutter = Text(gutter) if isinstance(gutter, str) else gutter
+        body = Text(body) if isinstance(body, str) else body
+        for number, line in enumerate(body.split("\n", allow_blank=True) if "\n" in body.plain else [body]):
+            self.rows.append((gutter if number == 0 else Text(" " * gutter.cell_len), line))
 
     @property
     def plain(self) -> str:
