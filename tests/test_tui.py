@@ -324,8 +324,21 @@ async def test_browser_parses_its_sources_after_the_first_paint(budget):
         await rest(pilot)
         assert crumb(app) == "部门"
         assert app.budget is not None and app.budget["projects"].height == 64
+        # The checks run after the tree is up; then 核对 and the document's counts show them.
+        checks = "核对 (2 error · 41 warning · 36 rounding · 103 info)"
+        for _ in range(100):
+            if checks in visible(app):
+                break
+            await pilot.pause(0.05)
+        assert checks in visible(app)
+        await rest(pilot)
+        grid = app.query_one(Detail).query_one(DataTable)
+        counts = dict(zip(column(grid, "resource"), column(grid, "行数"), strict=True))
+        assert counts["findings"] == "182"
         await pilot.press("slash", *"xxh", "enter")
         assert cursor(app) == "信息化经费"
+        await pilot.press("slash", *"x.t12_t3", "enter")  # the findings are searched too
+        assert cursor(app).startswith("x.t12_t3 部门合计")
 
 
 async def test_browser_ends_with_the_message_when_a_source_cannot_be_read(tmp_path):

@@ -105,6 +105,18 @@ class BudgetTree(Tree[Node]):
         for child in node.children:
             self._add(tree_node, child)
 
+    def refill(self, node: Node) -> None:
+        """Show a node's new name and children (核对, once the checks have run)."""
+        tree_node = self.nodes.get(node.id)
+        if tree_node is None:
+            return
+        tree_node.set_label(Text(node.name))
+        tree_node.allow_expand = bool(node.children)
+        was_open = tree_node.is_expanded
+        tree_node.remove_children()
+        if was_open:
+            self.load(tree_node)
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         self.load(event.node)
 

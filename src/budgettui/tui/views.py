@@ -170,6 +170,10 @@ class Views:
         self.budget = budget
         self._cache: dict[tuple, View] = {}
 
+    def forget(self) -> None:
+        """Build every view again (the findings have changed)."""
+        self._cache.clear()
+
     def _frame(self, resource: str, doc_id: str) -> pl.DataFrame:
         return self.budget[resource].filter(pl.col("doc_id") == doc_id)
 
