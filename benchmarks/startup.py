@@ -6,8 +6,9 @@ Each app starts in a fresh interpreter (imports included) and runs headless; "fi
 is the moment Textual reports the app ready (its first screen composed and on display), and
 "tree filled" the moment budgettui's tree holds the parsed budget. Both are measured in the
 same run, alternately, and the medians compared. Then each key of the browser, timed from
-the key to the repaint that answers it. Targets (issue 4): budgettui under 1.5× the bare
-app; every key answered within 50 ms.
+the key to the repaint that answers it, and the browser's peak resident memory once the
+sample is parsed and the search index built. Targets (issues 4 and 11): budgettui under 1.5×
+the bare app, the tree filled within 2×; every key answered within 50 ms; under 120 MB.
 """
 
 from __future__ import annotations
@@ -46,6 +47,47 @@ BUDGETTUI = CHILD.format(
             "from budgettui.tui.app import BudgetApp\n",
     make_app="BudgetApp(sources=[default_source()])",
 )
+
+
+MEMORY = r"""
+import resource, sys
+from budgettui.sources import default_source
+from budgettui.tui.app import BudgetApp
+
+async def browse(pilot):
+    app = pilot.app
+    while app.index is None:  # parsed, painted, and the search index built
+        await pilot.pause(0.05)
+    for keys in (["slash", *"xxh", "enter"], ["3"], ["G", "g"], ["j", "j", "j"]):
+        await pilot.press(*keys)
+        await pilot.pause(0.2)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    app.exit()
+
+BudgetApp(sources=[default_source()]).run(headless=True, size=(120, 40), auto_pilot=browse)
+"""
+BARE_MEMORY = r"""
+import resource
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("budgettui")
+
+async def done(pilot):
+    await pilot.pause(0.2)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    pilot.app.exit()
+
+Bare().run(headless=True, size=(120, 40), auto_pilot=done)
+"""
+
+
+def peak_memory(code: str) -> float:
+    """Peak resident memory (MB) of a fresh interpreter running `code`."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(result.stdout.split()[-1]) / 1024
 
 
 def first_paint(code: str) -> tuple[float, float]:
@@ -116,7 +158,11 @@ def main() -> None:
     print(f"first paint, median of {runs} fresh processes (imports included):")
     print(f"  bare Textual app              {b:7.0f} ms")
     print(f"  budgettui sample              {o:7.0f} ms   ratio {o / b:4.2f}×  (target < 1.5×)")
-    print(f"  budgettui tree filled (parsed) {filled:6.0f} ms   ratio {filled / b:4.2f}×")
+    print(f"  budgettui tree filled (parsed) {filled:6.0f} ms   ratio {filled / b:4.2f}×  (target < 2×)")
+    bare_mb, ours_mb = peak_memory(BARE_MEMORY), peak_memory(MEMORY)
+    print("peak resident memory:")
+    print(f"  bare Textual app              {bare_mb:7.1f} MB")
+    print(f"  budgettui sample, index built {ours_mb:7.1f} MB   ratio {ours_mb / bare_mb:4.2f}×  (target < 120 MB)")
     from budgettui.model import load
     from budgettui.tui.app import BudgetApp
 

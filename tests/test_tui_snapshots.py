@@ -14,8 +14,11 @@ SMALL, LARGE = (80, 24), (160, 50)
 
 
 async def settle(pilot) -> None:
-    """Let the detail pane catch up with the cursor before the screenshot."""
+    """Let the detail pane catch up with the cursor before the screenshot (and, on a busy
+    machine, the focus and the tree's header settle too)."""
     await pilot.pause(DETAIL_DELAY * 4)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(DETAIL_DELAY)
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x50"])

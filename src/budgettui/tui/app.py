@@ -10,13 +10,15 @@ that imports Polars is imported before the first screen is up.
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
@@ -32,8 +34,10 @@ if TYPE_CHECKING:
 
 #: Seconds the cursor must rest before the detail pane is rebuilt.
 DETAIL_DELAY = 0.08
+#: Below this many columns the tree and the detail pane are stacked, not side by side.
+NARROW = 60
 
-_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export"}
+_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export", "tab", "pick_tab"}
 
 
 class BudgetApp(App[None]):
@@ -53,7 +57,12 @@ class BudgetApp(App[None]):
         Binding("e", "export", "Export"),
         Binding("t", "toggle_theme", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
+        Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
+        Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
+        *(Binding(f"f{n}", f"pick_tab({n})", f"Tab {n}", show=False) for n in range(1, 5)),
         Binding("q", "quit", "Quit"),
+        # Quits at any time, even while a document is still being read.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(self, budget: Budget | None = None, export_folder: Path | None = None,
@@ -72,23 +81,25 @@ class BudgetApp(App[None]):
         self._pending: Node | None = None
         self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
+        self._before_search: Node | None = None
         if budget is not None:
             self._prepare(budget)
 
-    def _prepare(self, budget: Budget) -> None:
+    def _prepare(self, budget: Budget, findings: bool = True) -> None:
         from budgettui.tui import outline
 
         self.budget = budget
-        self.outlines = outline.build(budget)
+        self.outlines = outline.build(budget, findings)
         self.by_id = {node.id: node for root in self.outlines for node in root.walk()}
         titles = budget["documents"]["title"].to_list()
         self.title = titles[0] if len(titles) == 1 else f"budgettui · {len(titles)} 份文档"
 
     def _panes(self):
         from budgettui.tui.detail import Detail
-        from budgettui.tui.tree import BudgetTree
+        from budgettui.tui.tree import BudgetTree, TreeHeader
 
-        return BudgetTree(self.outlines, id="tree"), Detail(self.budget, id="detail")
+        tree = BudgetTree(self.outlines, id="tree")
+        return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left"), Detail(self.budget, id="detail")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,15 +108,20 @@ class BudgetApp(App[None]):
             if self.budget is not None:
                 yield from self._panes()
             else:
-                yield Static("正在读取文档…", id="loading")
+                yield Static("正在读取文档…  q 退出", id="loading")
         yield Input(placeholder="search: name, code or pinyin initials", id="search")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.budget is None:
-            self.run_worker(self._load, thread=True, group="load")
+            # A daemon thread, not a Textual worker: a source that never ends (a FIFO, a
+            # stalled network file) must not keep `q` from ending the process.
+            threading.Thread(target=self._load, name="budgettui-load", daemon=True).start()
         else:
             self._start_browsing()
+
+    def on_resize(self, event) -> None:
+        self.screen.set_class(event.size.width < NARROW, "narrow")
 
     def _load(self) -> None:
         """Parse the sources (in a thread) and hand the Budget to the app."""
@@ -113,36 +129,74 @@ class BudgetApp(App[None]):
         from budgettui.sources import InputError
 
         try:
-            budget = load(*self.sources)
-        except InputError as exc:
-            self.error = str(exc)
-            self.call_from_thread(self.exit, None, 2)
+            try:
+                budget = load(*self.sources)
+            except InputError as exc:
+                self.error = str(exc)
+                self.call_from_thread(self.exit, None, 2)
+                return
+            # The tree first; the checks behind 核对 (a fifth of the parse) after it.
+            self._prepare(budget, findings=False)
+            self.call_from_thread(self._loaded)
+            budget["findings"]  # runs the checks here, off the main thread
+            self.call_from_thread(self._findings_ready)
+        except RuntimeError:  # the app quit while the thread was reading: nobody to tell
             return
-        self._prepare(budget)
-        self.call_from_thread(self._loaded)
 
     async def _loaded(self) -> None:
         main = self.query_one("#main")
         await main.remove_children()
         await main.mount(*self._panes())
         self.screen.set_focus(self.query_one("#tree"))
-        self._start_browsing()
+        self._start_browsing(index=False)  # indexed once 核对 is filled
 
-    def _start_browsing(self) -> None:
+    def _start_browsing(self, index: bool = True) -> None:
         tree = self.query_one("#tree", Tree)
         if tree.root.children:
             tree.cursor_line = 0  # on the first document; its detail follows the first paint
         gc.freeze()  # see _build_index
-        # The search index needs pypinyin (~130 ms to import): build it once the screen is up.
-        self.set_timer(1.0, lambda: self.run_worker(self._build_index, thread=True, group="index"))
+        if index:
+            self._index_later()
+
+    def _index_later(self) -> None:
+        # The search index reads pypinyin's table: build it once the screen is up.
+        self.set_timer(1.0, lambda: threading.Thread(target=self._build_index, name="budgettui-index",
+                                                     daemon=True).start())
+
+    def _findings_ready(self) -> None:
+        """The checks have run: fill 核对 in the outline and the tree, then index everything."""
+        from budgettui.tui import outline
+
+        tree = self._tree()
+        for branch in outline.add_findings(self.budget, self.outlines):
+            self.by_id.update((node.id, node) for node in branch.walk())
+            tree.refill(branch)
+        # Views built meanwhile saw the parsers' findings only (a document's counts, 核对).
+        detail = self._detail()
+        detail.views.forget()
+        if detail.node is not None:
+            detail.show(detail.node)
+        with self._index_lock:
+            self.index = None  # built again with the findings
+        self._index_later()
 
     def _build_index(self) -> None:
         from budgettui.tui.search import SearchIndex
 
-        self.index = SearchIndex(self.outlines)
+        with self._index_lock:
+            if self.index is None:
+                self.index = SearchIndex(self.outlines)
         # The budget, the outline and the index live as long as the app: leave them out of
         # the garbage collector's full passes, which otherwise stall a key for ~70 ms.
         gc.freeze()
+
+    _index_lock = threading.Lock()
+
+    def search_index(self) -> SearchIndex | None:
+        """The search index (built now if the background thread has not yet)."""
+        if self.index is None and self.outlines:
+            self._build_index()
+        return self.index
 
     # ---------------------------------------------------------------- focus and detail
 
@@ -160,7 +214,8 @@ class BudgetApp(App[None]):
         node = tree_node.data
         if node is None:
             return
-        self.status = ""
+        if not (self.hits and node is self.hits[self.hit]):  # a search hit keeps its "hit 2 of 5"
+            self.status = ""
         self._set_crumb(node)
         self._pending = node
         if self._detail_timer is not None:
@@ -170,10 +225,13 @@ class BudgetApp(App[None]):
     def _set_crumb(self, node: Node) -> None:
         crumbs = [n.name if not n.code else f"{n.code} {n.name}" for n in node.path]
         crumbs[0] = "部门" if len(self.outlines) == 1 else crumbs[0]
-        text = Text(" › ".join(crumbs))
-        if self.status:
-            text.append(f"   {self.status}", style="bold yellow")
-        self.query_one("#crumb", Static).update(text)
+        status = f"   {self.status}" if self.status else ""
+        crumb = self.query_one("#crumb", Static)
+        room = (crumb.size.width or self.size.width) - 2 - cell_len(status)
+        text = Text(fit_crumbs(crumbs, room))
+        if status:
+            text.append(status, style="bold yellow")
+        crumb.update(text)
 
     def flush_detail(self) -> None:
         """Show the focused node's detail now, if it is not on display yet."""
@@ -215,18 +273,25 @@ class BudgetApp(App[None]):
         search = self.query_one("#search", Input)
         search.display = True
         search.value = ""
+        cursor = self._tree().cursor_node
+        self._before_search = cursor.data if cursor is not None else None
         self.screen.set_focus(search)  # now, not after a refresh
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":
             return
-        if self.index is None:
-            self._build_index()
-        self.hits = self.index.find(event.value) if self.index else []
+        index = self.search_index()
+        self.hits = index.find(event.value) if index else []
         self.hit = 0
         event.input.border_title = f"{len(self.hits)} hits" if event.value else None
         if self.hits:
             self._show_hit(self.hits[0])
+            self.status = self._hit_status()
+            self._set_crumb(self.hits[0])
+
+    def _hit_status(self) -> str:
+        """`hit 2 of 5` (with several documents the breadcrumb starts with the hit's own)."""
+        return f"hit {self.hit + 1} of {len(self.hits)}"
 
     def _show_hit(self, node: Node) -> None:
         """Reveal a hit; branches opened only for the previous hit close again."""
@@ -245,14 +310,23 @@ class BudgetApp(App[None]):
 
     def on_key(self, event) -> None:
         if event.key == "escape" and self.query_one("#search", Input).has_focus:
-            self._close_search()
+            self._close_search(go_back=True)
             event.stop()
 
-    def _close_search(self) -> None:
+    def _close_search(self, go_back: bool = False) -> None:
+        """Close the search box: on the hit (enter), or back where the cursor was (escape)."""
         search = self.query_one("#search", Input)
         search.display = False
+        tree = self._tree()
+        if go_back:
+            for branch in reversed(self._opened_by_search):
+                branch.collapse()
+            self.hits, self.status = [], ""
+            if self._before_search is not None:
+                tree.reveal(self._before_search)
+                self._set_crumb(self._before_search)
         self._opened_by_search = []  # what the chosen hit needed stays open
-        self.screen.set_focus(self._tree())
+        self.screen.set_focus(tree)
 
     def action_next_hit(self, step: int = 1) -> None:
         if not self.hits:
@@ -261,7 +335,7 @@ class BudgetApp(App[None]):
         self.hit = (self.hit + step) % len(self.hits)
         self._show_hit(self.hits[self.hit])
         self._tree().focus()
-        self.status = f"hit {self.hit + 1} of {len(self.hits)}"
+        self.status = self._hit_status()
         self._set_crumb(self.hits[self.hit])
 
     # ---------------------------------------------------------------- sort, copy, export
@@ -322,6 +396,18 @@ class BudgetApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    def action_tab(self, step: int) -> None:
+        """The project's previous or next tab (`[` `]`)."""
+        self.flush_detail()
+        if not self._detail().step_tab(step):
+            self.notify("[ ] switch a project's tabs; this node has none", severity="warning", timeout=2)
+
+    def action_pick_tab(self, number: int) -> None:
+        """A project's tab by its number (F1 年度目标 … F4 原文)."""
+        self.flush_detail()
+        if not self._detail().pick_tab(number - 1):
+            self.notify("F1–F4 pick a project's tab; this node has none", severity="warning", timeout=2)
+
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
@@ -335,3 +421,30 @@ def save(frame: pl.DataFrame, fmt: str, path: Path) -> None:
         return
     with atomic_path(path) as tmp:
         frame.write_parquet(tmp, compression="zstd")
+
+
+def fit_crumbs(crumbs: list[str], room: int) -> str:
+    """The breadcrumb in `room` cells: the middle steps give way to `…` first, so the
+    document and the focused node stay; then the focused node's name is cut at its end."""
+    sep = " › "
+    parts = list(crumbs)
+    text = sep.join(parts)
+    while cell_len(text) > room and len(parts) > 2:
+        middle = [i for i, part in enumerate(parts) if part != "…"][1:-1]
+        if not middle:
+            break
+        del parts[middle[0]]
+        if "…" not in parts:
+            parts.insert(1, "…")
+        text = sep.join(parts)
+    if cell_len(text) > room and len(parts) > 1:  # only the first and last left: shorten the first
+        head = sep.join(parts[:-1])
+        keep = max(room - cell_len(sep + parts[-1]), 2)
+        text = Text(head)
+        text.truncate(keep, overflow="ellipsis")
+        text = text.plain + sep + parts[-1]
+    if cell_len(text) > room:
+        cut = Text(text)
+        cut.truncate(max(room, 1), overflow="ellipsis")
+        text = cut.plain
+    return text

@@ -68,13 +68,24 @@ def _table(doc_id: str, resource: str, name: str | None = None) -> Node:
     return Node("resource", doc_id, name or f"{number}{meta.zh}", key=name, resource=resource)
 
 
-def build(budget: Budget) -> list[Node]:
-    """One outline per loaded document; with several, each is named with its year and id."""
+def build(budget: Budget, findings: bool = True) -> list[Node]:
+    """One outline per loaded document; with several, each is named with its year and id.
+
+    Without `findings`, 核对 is left empty (the checks take a while): `add_findings` fills it."""
     documents = budget["documents"]
-    return [_document(budget, doc, documents.height > 1) for doc in documents.iter_rows(named=True)]
+    return [_document(budget, doc, documents.height > 1, findings) for doc in documents.iter_rows(named=True)]
 
 
-def _document(budget: Budget, doc: dict, several: bool = False) -> Node:
+def add_findings(budget: Budget, roots: list[Node]) -> list[Node]:
+    """Fill each document's 核对 with its findings; returns the 核对 nodes."""
+    branches = [child for root in roots for child in root.children if child.key == "核对"]
+    for branch in branches:
+        branch.children.clear()
+        _findings(budget, branch)
+    return branches
+
+
+def _document(budget: Budget, doc: dict, several: bool = False, findings: bool = True) -> Node:
     doc_id = doc["doc_id"]
     name = doc["department"] or doc["title"] or doc_id
     if several:  # year and id tell documents of one department apart (a file name has the id)
@@ -96,7 +107,11 @@ def _document(budget: Budget, doc: dict, several: bool = False) -> Node:
     root.add(_table(doc_id, "state_capital", "国有资本经营"))
     _narrative(budget, root, doc_id)
     root.add(_table(doc_id, "glossary", "名词解释"))
-    _findings(budget, root.add(_table(doc_id, "findings", "核对")))
+    checks = root.add(_table(doc_id, "findings", "核对"))
+    if findings:
+        _findings(budget, checks)
+    else:
+        checks.name = "核对 (核对中…)"
     return root
 
 
@@ -138,14 +153,14 @@ def _narrative(budget: Budget, root: Node, doc_id: str) -> None:
             branch.add(Node("section", doc_id, section, key=f"{part}|{section}", resource="narrative"))
 
 
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
 
 
 def findings_label(findings: pl.DataFrame) -> str:
     """核对 with its findings counted by severity, most serious first."""
     counts = findings["severity"].value_counts()
     by = dict(zip(counts["severity"], counts["count"], strict=True))
-    parts = [f"{by[s]} {s}" for s in _SEVERITY_ORDER if by.get(s)]
+    parts = [f"{by[s]} {s}" for s in SEVERITY_ORDER if by.get(s)]
     return f"核对 ({' · '.join(parts) or '无'})"
 
 
@@ -153,7 +168,7 @@ def _findings(budget: Budget, branch: Node) -> None:
     findings = _frame(budget, "findings", branch.doc_id).with_row_index("row")
     branch.name = findings_label(findings)
     ordered = sorted(findings.iter_rows(named=True),
-                     key=lambda r: (_SEVERITY_ORDER.get(r["severity"], 9), r["row"]))
+                     key=lambda r: (SEVERITY_ORDER.get(r["severity"], 9), r["row"]))
     for row in ordered:
         label = f"{row['rule']} {row['key'] or ''} {row['message']}".strip()
         branch.add(Node("finding", branch.doc_id, label, key=str(row["row"]), resource="findings",

@@ -8,44 +8,67 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-#: Every key of the browser, as the help screen lists it.
-KEYS: tuple[tuple[str, str], ...] = (
-    ("↑ ↓  j k", "move up and down the tree"),
-    ("→ ←  l h", "open a branch / close it or go to the parent"),
-    ("enter  space", "open or close a branch; on a finding, jump to what it concerns"),
-    ("g  G", "first / last line of the tree"),
-    ("1 … 9", "open the tree to that depth"),
-    ("/", "search every node by name, code or pinyin initials (jyzx)"),
-    ("n  N", "next / previous search hit"),
-    ("s", "sort the children: by code, by amount, by name"),
-    ("y", "copy the focused value or row"),
-    ("e", "export the table on display (CSV, TSV, JSON, NDJSON, Parquet)"),
-    ("tab  shift+tab", "move between the tree and the detail pane"),
-    ("t", "light or dark theme"),
-    ("ctrl+p", "command palette: go to any subject, unit or project"),
-    ("?", "this help"),
-    ("q", "quit"),
+#: Every key of the browser, grouped as the help screen lists them.
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("树 · tree", (
+        ("↑ ↓  j k", "move up and down"),
+        ("→ ←  l h", "open a branch / close it or go to the parent"),
+        ("enter  space", "open or close a branch; on a finding, jump to what it concerns"),
+        ("g  G", "first / last line"),
+        ("1 … 9", "open the tree to that depth"),
+        ("s", "sort the children: by code, by amount, by name"),
+    )),
+    ("搜索 · search", (
+        ("/", "search names, codes and pinyin initials (xxh → 信息化经费)"),
+        ("n  N", "next / previous hit"),
+        ("enter", "keep the hit and close the search box"),
+        ("escape", "close the search box and go back to where you were"),
+        ("ctrl+p", "command palette: go to any subject, unit or project"),
+    )),
+    ("详情 · detail", (
+        ("tab  shift+tab", "move between the tree and the detail pane"),
+        ("[  ]", "previous / next tab of a project"),
+        ("F1 … F4", "tab 年度目标 / 实施期目标 / 项目概况 / 原文"),
+        ("y", "copy the focused row, or the focused node"),
+        ("e", "export the table on display (CSV, TSV, JSON, NDJSON, Parquet)"),
+    )),
+    ("其他 · other", (
+        ("t", "light or dark theme"),
+        ("?", "this help (escape closes it)"),
+        ("q  ctrl+c", "quit, also while a document is still loading"),
+    )),
 )
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, in one table."""
+    """Every key, grouped, in a box that scrolls when the terminal is small."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]  # noqa: RUF012
+    AUTO_FOCUS = "#help"  # the arrows, page keys, home and end scroll the list
 
     def compose(self) -> ComposeResult:
-        table = Table(title="budgettui keys", box=None, show_header=False, pad_edge=False)
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for key, meaning in KEYS:
+        with VerticalScroll(id="help") as box:
+            box.border_title = "budgettui keys"
+            box.border_subtitle = "escape closes · ↑ ↓ scroll"
+            yield Static(keys_table(), id="help-keys")
+
+
+def keys_table() -> Table:
+    """Every key, group by group: a group's title, then each key and what it does."""
+    table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+    table.add_column(style="bold cyan", no_wrap=True, width=16)
+    table.add_column(ratio=1)
+    for number, (group, keys) in enumerate(KEYS):
+        table.add_row(Text(group, style="bold underline"), "", end_section=False)
+        for key, meaning in keys:
             table.add_row(key, meaning)
-        with Vertical(id="help"):
-            yield Static(table)
-            yield Static(Text("escape closes", style="dim"))
+        if number < len(KEYS) - 1:
+            table.add_row("", "")
+    return table
 
 
 FORMATS = ("csv", "tsv", "json", "ndjson", "parquet")

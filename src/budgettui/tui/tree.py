@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -22,7 +23,38 @@ _MARK_STYLE = {"结转": "yellow", "error": "bold red", "warning": "yellow", "ro
 
 
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f}"
+    """An amount as printed in the browser: thousands separated, `–` when the cell is empty."""
+    return "–" if value is None else f"{value:,.2f}"
+
+
+#: Titles of the tree's amount columns (one column when the tree is narrow).
+AMOUNT_TITLES = ("合计", "基本支出", "项目支出")
+
+
+class TreeHeader(Widget):
+    """The titles of the tree's amount columns, right above them."""
+
+    def __init__(self, tree: BudgetTree, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.budget_tree = tree
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.refresh)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh)
+
+    def render(self) -> Text:
+        tree = self.budget_tree
+        content = tree.scrollable_content_region
+        if not content.width:
+            return Text("")
+        end = tree.region.x + content.right - self.region.x  # where the amounts end, here
+        columns = AMOUNT_TITLES if content.width >= WIDE else AMOUNT_TITLES[:1]
+        titles = "".join(" " * (AMOUNT_WIDTH - cell_len(t)) + t for t in columns)
+        text = Text.assemble(("万元", "dim"), " " * max(end - cell_len(titles) - 4, 1), (titles, "bold"))
+        text.truncate(self.size.width)
+        return text
 
 
 def sort_key(mode: str):
@@ -73,8 +105,24 @@ class BudgetTree(Tree[Node]):
         for child in node.children:
             self._add(tree_node, child)
 
+    def refill(self, node: Node) -> None:
+        """Show a node's new name and children (核对, once the checks have run)."""
+        tree_node = self.nodes.get(node.id)
+        if tree_node is None:
+            return
+        tree_node.set_label(Text(node.name))
+        tree_node.allow_expand = bool(node.children)
+        was_open = tree_node.is_expanded
+        tree_node.remove_children()
+        if was_open:
+            self.load(tree_node)
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         self.load(event.node)
+
+    def on_resize(self) -> None:
+        for header in self.screen.query(TreeHeader):
+            header.refresh()
 
     def reveal(self, node: Node) -> list[TreeNode[Node]]:
         """Open every branch above `node` and move the cursor to it; returns the branches
@@ -114,8 +162,9 @@ class BudgetTree(Tree[Node]):
         # fill the first); a narrow one shows the total only. One span for all of them:
         # every span costs a style combination each time a new line is drawn.
         columns = 3 if width >= WIDE else 1
-        amounts = (*data.amounts[:columns], *[None] * (columns - len(data.amounts))) if data.amounts else ()
-        column = "".join(money(amount).rjust(AMOUNT_WIDTH) for amount in amounts)
+        shown = [money(amount) for amount in data.amounts[:columns]]
+        amounts = (*shown, *[""] * (columns - len(shown))) if shown else ()
+        column = "".join(amount.rjust(AMOUNT_WIDTH) for amount in amounts)
         name_room = max(8, room - len(column) - 2)
         label.truncate(name_room, overflow="ellipsis", pad=bool(amounts))
         return Text.assemble((prefix, base_style), label, ("  " + column, "green") if amounts else "")
