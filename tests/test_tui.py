@@ -204,7 +204,7 @@ async def test_export_the_focused_indicator_table(app, tmp_path):
         await pilot.pause()
         written = tmp_path / "exports" / "indicators-p049.csv"
         lines = written.read_text(encoding="utf-8").splitlines()
-        assert lines[0] == "period,level1,level2,name,value,flag,source_line"
+        assert lines[0] == "period,level1,level2,name,value,flag,source_page,source_line"
         assert len(lines) == 7 and lines[1].startswith("annual,产出指标,数量指标,医疗保险网络使用条数,401条")
 
 
@@ -565,8 +565,9 @@ async def test_with_several_documents_every_hit_names_its_document(tmp_path):
 
     import budgettui
 
-    for name in ("a.txt", "b.txt"):
-        shutil.copy(SAMPLE, tmp_path / name)
+    shutil.copy(SAMPLE, tmp_path / "a.txt")
+    # a second document with other bytes (the same bytes twice would be loaded once)
+    (tmp_path / "b.txt").write_bytes(SAMPLE.read_bytes() + b"\n")
     app = BudgetApp(budgettui.load(tmp_path))
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("slash", *"xxh")

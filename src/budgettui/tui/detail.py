@@ -36,12 +36,14 @@ VALUES: dict[str, dict[str, str]] = {
 _LEAD = ("code", "project_id", "name", "item", "unit", "dept_econ_name", "term", "value", "figure",
          "severity", "rule", "message", "level1", "level2")
 #: Bookkeeping: last, after every amount and attribute.
-_TAIL = ("seq", "level", "parent_code", "row_kind", "group", "parent_item", "raw", "source_line")
+_TAIL = ("seq", "level", "parent_code", "row_kind", "group", "parent_item", "raw", "source_page",
+         "source_line")
 
 
 def ordered_columns(frame: pl.DataFrame) -> list[str]:
     """Columns in reading order: what names the row, its amounts, the rest, bookkeeping."""
-    names = [c for c in frame.columns if c != "doc_id"]
+    names = [c for c in frame.columns if c != "doc_id"
+             and not (c == "source_page" and frame[c].null_count() == frame.height)]  # no pages
     amounts = [c for c in names if isinstance(frame.schema[c], pl.Decimal)]
     lead = [c for c in _LEAD if c in names and c not in amounts]
     if "name" in lead:  # next to a name, a project's id and its unit are attributes

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from budgettui import schema
 from budgettui.model import Budget
+from budgettui.sources import locate
 from budgettui.tui.outline import SEVERITY_ORDER, Node
 from budgettui.tui.tree import money
 
@@ -24,7 +25,7 @@ _TEXT_FIELDS = (("overview", "项目概况"), ("basis", "立项依据"), ("neces
                 ("goal_implementation", "实施期总体目标"), ("goal_annual", "年度总体目标"))
 _FUND_PARTS = (("central", "中央财政资金"), ("provincial", "省级财政资金"),
                ("local", "市县（区）财政资金"), ("self", "单位自筹"), ("other", "其他资金"))
-INDICATOR_COLUMNS = ["level1", "level2", "name", "value", "flag", "source_line"]
+INDICATOR_COLUMNS = ["level1", "level2", "name", "value", "flag", "source_page", "source_line"]
 #: Longest paragraph or source line a pane renders; the rest is cut, with a note saying so.
 LINE_CHARS = 2000
 #: Characters a line may not start with (and the ones it may not end with), as in Chinese
@@ -33,6 +34,12 @@ NO_START = set("。，、；：？！）》」』】〕〉”’…·%‰—～,
 NO_END = set("（《「『【〔〈“‘([{")
 KIND_ZH = {"current": "当年", "carryover": "结转"}
 
+
+
+def cite(row: dict) -> str:
+    """Where a row is printed: 第12行, or 第8页第12行 for a paged source (a PDF)."""
+    page = row.get("source_page")
+    return f"第{page}页第{row['source_line']}行" if page else f"第{row['source_line']}行"
 
 def capped(text: str, limit: int = LINE_CHARS) -> str:
     """`text`, cut after `limit` characters with a note of how much was left out."""
@@ -261,7 +268,7 @@ class Views:
             pl.col("rule").is_in(["x.t12_t3", "x.t3_t5_t8"]))
         for finding in findings.iter_rows(named=True):
             facts.append(f"\n  见 核对 › {finding['rule']} {finding['key'] or ''}（{finding['severity']}，"
-                         f"第{finding['source_line']}行）", style="yellow")
+                         f"{cite(finding)}）", style="yellow")
         if findings.height:
             facts.append(f"\n  /{findings['rule'][0]} 跳到该条", style="dim")
 
@@ -272,7 +279,7 @@ class Views:
         parent = frame.filter(pl.col("code") == row["parent_code"])["total"] if row["parent_code"] else total
         facts = Text.assemble((f"{row['code']} {row['name']}\n", "bold"),
                               f"合计 {money(row['total'])} 万元 = 基本支出 {money(row['basic'])}"
-                              f" + 项目支出 {money(row['project'])}    第{row['source_line']}行\n")
+                              f" + 项目支出 {money(row['project'])}    {cite(row)}\n")
         for title, whole in (("占上级", parent), ("占总额", total)):
             share = percent(row["total"], whole.item() if whole.len() else None)
             if share is not None:
@@ -283,7 +290,7 @@ class Views:
             return View(facts, frame=this, name=f"subject-{row['code']}")
         rows = _ordered(with_share(frame.filter(pl.col("code").is_in(children)), row["total"]),
                         "code", children)
-        table = rows.select("code", "name", "total", "basic", "project", "share_pct", "source_line")
+        table = rows.select("code", "name", "total", "basic", "project", "share_pct", "source_page", "source_line")
         return View(facts, table, "expenditure_by_subject", frame=table, name=f"subject-{row['code']}")
 
     def _unit(self, node: Node) -> View:
@@ -296,9 +303,9 @@ class Views:
         costs = self._frame("operating_costs", node.doc_id).filter(pl.col("unit") == unit["name"])
         if costs.height:
             facts.append(f"机关运行经费 {money(costs['total'].item())} 万元"
-                         f"（表11 第{costs['source_line'].item()}行）\n")
+                         f"（表11 {cite(costs.row(0, named=True))}）\n")
         rows = _ordered(with_share(projects, total), "project_id", [c.key for c in node.children])
-        table = rows.select("name", "total", "share_pct", "kind", "project_id", "source_line")
+        table = rows.select("name", "total", "share_pct", "kind", "project_id", "source_page", "source_line")
         return View(facts, table, "projects", frame=table, name=f"unit-{node.key}")
 
     def _project(self, node: Node) -> View:
@@ -306,7 +313,7 @@ class Views:
         row = project.row(0, named=True)
         targets = self._frame("performance_targets", node.doc_id).filter(pl.col("project_id") == node.key)
         kind = "当年预算（表12）" if row["kind"] == "current" else "上年结转（表13）"
-        facts = Text.assemble((f"{row['name']}\n", "bold"), f"{row['unit']} · {kind} · 第{row['source_line']}行\n",
+        facts = Text.assemble((f"{row['name']}\n", "bold"), f"{row['unit']} · {kind} · {cite(row)}\n",
                               f"合计 {money(row['total'])} 万元  一般公共预算 {money(row['general_budget'])}"
                               f"  政府性基金 {money(row['fund_budget'])}\n")
         if targets.height == 0:
@@ -328,24 +335,31 @@ class Views:
                 for line in capped(target[name]).splitlines():
                     body.add(line)
                 body.add("")
-        flagged = set(indicators.filter(pl.col("flag").is_not_null())["source_line"])
+        flagged = {self.budget.document_line(node.doc_id, row["source_line"], row["source_page"])
+                   for row in indicators.filter(pl.col("flag").is_not_null()).iter_rows(named=True)}
         tabs = ProjectTabs(
             annual=indicators.filter(pl.col("period") == "annual").select(INDICATOR_COLUMNS),
             implementation=indicators.filter(pl.col("period") == "implementation").select(INDICATOR_COLUMNS),
             text=body,
-            source=self.source(node.doc_id, target["source_line"], target["last_line"], flagged),
+            source=self.source(node.doc_id, self.budget.document_line(
+                node.doc_id, target["source_line"], target["source_page"]), target["last_line"], flagged),
         )
         frame = indicators.filter(pl.col("period") == "annual").select(["period", *INDICATOR_COLUMNS])
         return View(facts, tabs=tabs, frame=frame, name=f"indicators-{node.key}")
 
     def source(self, doc_id: str, first: int, last: int | None, marked: set[int] | None = None) -> Wrapped:
-        """Source lines with their numbers (a wrapped line keeps the gutter); lines of
-        repaired rows marked with ◆; a very long line cut, saying so."""
+        """Source lines (numbered from the document's start) with their numbers — for a PDF,
+        page:line — (a wrapped line keeps the gutter); lines of repaired rows marked with ◆;
+        a very long line cut, saying so."""
         text = Wrapped()
+        starts = self.budget.pages(doc_id)
+        width = 8 if starts else 5
         for line in self.budget.source_lines(doc_id, first, last):
             flag = "◆" if marked and line.no in marked else " "
+            page, no = locate(starts, line.no)
+            number = f"{page}:{no}" if page else str(no)
             text.add(capped(line.text).replace("\t", " │ "),
-                     Text(f"{line.no:>5} {flag} ", style="dim" if flag == " " else "bold yellow"))
+                     Text(f"{number:>{width}} {flag} ", style="dim" if flag == " " else "bold yellow"))
         return text
 
     def _section(self, node: Node) -> View:
@@ -365,7 +379,7 @@ class Views:
                 paragraph.stylize("bold green", match.start(), match.end())
                 if len(match.group().strip()) > 2:
                     figures.append((match.group().strip(), row["source_line"]))
-            paragraph.append(f"  〔{row['source_line']}〕", style="dim")
+            paragraph.append(f"  〔{cite(row)}〕", style="dim")
             prose.add(paragraph)
             prose.add("")
         table = pl.DataFrame(figures, schema={"figure": pl.String, "source_line": pl.Int64}, orient="row")
@@ -379,6 +393,7 @@ class Views:
             if row[column] is not None:
                 facts.append(f"{title} {row[column]}\n")
         facts.append("enter: 跳到相关节点\n", style="dim")
-        line = row["source_line"]
+        line = self.budget.document_line(node.doc_id, row["source_line"], row["source_page"]) \
+            if row["source_line"] else None
         prose = self.source(node.doc_id, max(1, line - 2), line + 2, {line}) if line else None
         return View(facts, prose=prose, frame=findings.slice(int(node.key or 0), 1), name="finding")
