@@ -230,3 +230,81 @@ def test_subject_identities_of_table_3_hold_on_every_test_pdf(name: str) -> None
         assert [f["rule"] for f in broken] == ["t3.row_sum"]
     else:
         assert broken == []
+
+
+def _first(name: str, resource: str) -> dict:
+    return _load(name)[resource].row(0, named=True)
+
+
+def test_income_columns_mapped_by_header_words() -> None:
+    """深圳 table 2: one unit row (its 合计), 上年结余、结转 as carry-over; 烟台: 其他收入 is unit
+    funds and the 财政拨款收入 小计 fits no column (a subtotal of the columns beside it)."""
+    shenzhen = _first("shenzhen-xinfang-2026.pdf", "income_by_subject")
+    assert (shenzhen["code"], shenzhen["total"], shenzhen["general_budget"], shenzhen["carryover"]) == (
+        None, D("4684.30"), D("4676.96"), D("7.34"))
+    yantai = _first("yantai-shenji-2026.pdf", "income_by_subject")
+    assert (yantai["total"], yantai["general_budget"], yantai["unit_funds"], yantai["fund_budget"]) == (
+        D("3558.35"), D("2776.75"), D("781.60"), None)
+    findings = _load("yantai-shenji-2026.pdf").parsed_findings
+    assert "财政拨款收入/小计" in findings.filter(findings["rule"] == "parse.unmapped_column")["key"].to_list()
+
+
+def test_basic_is_the_subtotal_of_its_group() -> None:
+    """无锡 table 5 prints 基本支出 over 小计 | 人员经费 | 公用经费: 基本支出 is the 小计."""
+    row = _first("wuxi-yingji-zhifa-2026.pdf", "general_budget_expenditure")
+    assert (row["code"], row["total"], row["basic"], row["project"]) == (None, D("1136.23"), D("1136.23"), None)
+
+
+def test_one_sided_state_capital_table_is_expenditure() -> None:
+    """广州 prints 国有资本经营预算支出情况表 (expenditure only, 小计 | 基本支出 | 项目支出)."""
+    frame = _load("guangzhou-xinfang-2026.pdf")["state_capital"]
+    assert frame.select("side", "code", "total", "basic", "project").rows() == [
+        ("expenditure", None, D("0"), D("0"), D("0"))]
+
+
+def test_rows_end_at_the_note_under_the_table() -> None:
+    """福州 prints the economic table right after table 9's note: none of its rows are table 9's."""
+    frame = _load("fuzhou-zhian-2026.pdf")["state_capital"]
+    assert frame["code"].to_list() == [None]
+
+
+def _parse(no: int, *lines: str) -> tuple[list[dict], list[dict]]:
+    from budgettui.segment import TableSection
+    from budgettui.sources import Line
+    from budgettui.tables import PARSERS, Context, split_table
+
+    section = TableSection(no, "支出总表", 2026, 1, [Line(i + 2, t) for i, t in enumerate(lines)])
+    ctx = Context("t")
+    return PARSERS[no][1](ctx, split_table(section)), ctx.findings
+
+
+def test_names_without_codes_resolve_under_their_enclosing_class() -> None:
+    rows, findings = _parse(
+        3,
+        "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+        "合计\t\t10.00\t10.00\t",
+        "201\t一般公共服务支出\t10.00\t10.00\t",
+        "20140\t信访事务\t10.00\t10.00\t",
+        "\t行政运行\t7.00\t7.00\t",
+        "\t不存在的科目\t3.00\t3.00\t",
+    )
+    assert [(r["code"], r["name"], r["total"]) for r in rows] == [
+        (None, "合计", D("10.00")), ("201", "一般公共服务支出", D("10.00")), ("20140", "信访事务", D("10.00")),
+        ("2014001", "行政运行", D("7.00"))]
+    unresolved = [f for f in findings if f["rule"] == "parse.unresolved_subject"]
+    assert [(f["key"], f["severity"], f["source_line"]) for f in unresolved] == [("不存在的科目", "warning", 7)]
+
+
+def test_a_total_printed_on_every_page_counts_once_and_codes_may_be_glued_or_spaced() -> None:
+    rows, findings = _parse(
+        5,
+        "功能科目名称\t小计\t基本支出\t项目支出",
+        "合计\t5.00\t5.00\t0.00",
+        "[208]社会保障和就业支出\t5.00\t5.00\t0.00",
+        "合计\t5.00\t5.00\t0.00",
+        "208 05 行政事业单位养老支出\t5.00\t5.00\t0.00",
+    )
+    assert [(r["code"], r["total"], r["basic"], r["project"]) for r in rows] == [
+        (None, D("5.00"), D("5.00"), D("0.00")), ("208", D("5.00"), D("5.00"), D("0.00")),
+        ("20805", D("5.00"), D("5.00"), D("0.00"))]
+    assert [f["rule"] for f in findings if f["rule"] == "parse.repeated_total"] == ["parse.repeated_total"]

@@ -350,6 +350,9 @@ def _subject_layout(ctx: Context, table: Table, resource: str,
     def own(index: int) -> str:
         return paths[index][0] if index < len(paths) and paths[index][0] else _clean(labels[index])
 
+    def named(index: int) -> str:
+        return "/".join([*(paths[index][1] if index < len(paths) else []), own(index)])
+
     def first(regex: re.Pattern[str]) -> int | None:
         return next((i for i in range(start, end) if regex.search(own(i))), None)
 
@@ -378,7 +381,7 @@ def _subject_layout(ctx: Context, table: Table, resource: str,
                     and vocab.SUBJECT_FISCAL_COLUMN.search(above[-1])):
                 fiscal.append(index)
             else:
-                unmapped.append((index, "/".join([*above, label])))
+                unmapped.append((index, named(index)))
             continue
         name, is_whole = target
         (whole if is_whole else parts).setdefault(name, []).append(index)
@@ -386,17 +389,27 @@ def _subject_layout(ctx: Context, table: Table, resource: str,
     for name in fields:
         columns[name] = whole[name][:1] if whole.get(name) else parts.get(name, [])
         extra = whole.get(name, [])[1:] + (parts.get(name, []) if whole.get(name) else [])
-        unmapped += [(i, "/".join([*paths[i][1], own(i)]) if i < len(paths) else own(i)) for i in extra]
-    unmapped += [(i, own(i)) for i in whole.get("total", [])[1:]]
+        unmapped += [(i, named(i)) for i in extra]
+    unmapped += [(i, named(i)) for i in whole.get("total", [])[1:]]
     if "general_budget" in fields and not columns["general_budget"] and fiscal:
         columns["general_budget"], fiscal = fiscal[:1], fiscal[1:]
-    unmapped += [(i, own(i)) for i in fiscal]
+    first_amount = max(label_cols, default=start - 1) + 1
+    if not any(columns.values()) and not any(own(i) for i in range(first_amount, end)):
+        # no header words over the amounts: the template's order (合计, then the parts)
+        order = [f for f in _POSITIONAL if f in fields]
+        columns = {name: [first_amount + k] for k, name in enumerate(["total", *order])}
+    unmapped += [(i, named(i)) for i in fiscal]
     for _index, label in sorted(unmapped):
         ctx.finding("parse.unmapped_column", "info",
                     f"column 「{label}」 of 「{table.section.title}」 fits no column of {resource}; "
                     "its amounts are not in the resource", table.section.title_line, resource, label)
     return _Layout(code_col, name_col, unit_col, columns, sorted(unmapped),
                    max(label_cols, default=start))
+
+
+#: The order of a subject table's amount columns when no header names them.
+_POSITIONAL = ("basic", "project", "general_budget", "fund_budget", "state_capital", "special_account",
+               "unit_funds", "carryover")
 
 
 def _column_field(label: str, above: list[str], fields: dict[str, tuple[str, str | None]],
@@ -442,7 +455,7 @@ def _subject_amounts(ctx: Context, line: Line, layout: _Layout, resource: str, k
     return out
 
 
-_GLUED_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\s?\d{2}){0,2})[\]】)）]?\s*(.*)$")
+_GLUED_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\s?\d{2}){0,2})(?!\d)[\]】)）]?\s*(.*)$")
 
 
 def _split_code(code_text: str, name_text: str, glued: bool) -> tuple[str, str]:

@@ -157,12 +157,12 @@ def part_kind(words: str) -> str:
 
 # ---- subject tables (2, 3, 5, 7, 8, 9)
 #: Header labels (spaces removed) of the subject code column: 科目编码, 功能分类科目编码, 类款项.
-SUBJECT_CODE_LABEL = re.compile(r"^(?!单位|预算单位)\S{0,8}(?:科目)?(?:编码|代码)$|^类款项$")
+SUBJECT_CODE_LABEL = re.compile(r"^(?!单位|预算单位|部门)\S{0,8}(?:科目)?(?:编码|代码)$|^类款项$")
 #: Header labels of the subject name column: 科目名称, 功能科目, 功能分类科目名称, 功能科目名称.
 SUBJECT_NAME_LABEL = re.compile(r"^(?:支出)?(?:功能(?:分类)?)?科目(?:名称)?$|^功能(?:分类)?科目(?:名称)?$")
 #: Header labels of a unit column before the codes (深圳 预算单位) or instead of them (a table
-#: printed by unit: 广州, 福州, 无锡, 西安 table 2).
-SUBJECT_UNIT_LABEL = re.compile(r"^(?:预算)?单位(?:名称|编码|代码)?$")
+#: printed by unit: 广州, 福州, 无锡 部门代码/部门名称, 西安 table 2).
+SUBJECT_UNIT_LABEL = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称|编码|代码)?$")
 #: The label of a total row (合计 at the top or the bottom, 合 计 read without spaces).
 SUBJECT_TOTAL_ROW = re.compile(r"^(?:合计|总计|收入总计|支出总计|总合计|本年收入合计|本年支出合计)$")
 #: A column label that says "the sum of the group above me" (its meaning is the group's).
