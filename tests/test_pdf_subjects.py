@@ -264,8 +264,11 @@ def test_one_sided_state_capital_table_is_expenditure() -> None:
 
 def test_rows_end_at_the_note_under_the_table() -> None:
     """福州 prints the economic table right after table 9's note: none of its rows are table 9's."""
-    frame = _load("fuzhou-zhian-2026.pdf")["state_capital"]
-    assert frame["code"].to_list() == [None]
+    budget = _load("fuzhou-zhian-2026.pdf")
+    assert budget["state_capital"]["code"].to_list() == [None]
+    findings = budget.parsed_findings
+    after = findings.filter(findings["rule"] == "parse.lines_after_table")
+    assert after.select("resource", "severity").rows() == [("state_capital", "warning")]  # said, not dropped
 
 
 def _parse(no: int, *lines: str) -> tuple[list[dict], list[dict]]:

@@ -486,12 +486,13 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
     by_unit = layout.code_col is None and layout.name_col is None
     enclosing: list[str] = []
     unit_rows = 0
-    for line in table.rows:
+    for index, line in enumerate(table.rows):
         cells = line.cells
         text = " ".join(c for c in cells if c).strip()
         if not text:
             continue
         if _ends_rows(line):
+            _lines_after(ctx, table, resource, table.rows[index + 1:], line)
             break  # a note under the table, or the title of the next one: the rows end here
         code_text = cell(cells, layout.code_col) if not by_unit else ""
         name_text = cell(cells, layout.name_col) if not by_unit else ""
@@ -558,6 +559,17 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
         row.update(doc_id=ctx.doc_id, seq=len(rows) + 1, source_line=line.no)
         rows.append(row)
     return rows
+
+
+def _lines_after(ctx: Context, table: Table, resource: str, rest: list[Line], end: Line) -> None:
+    """Lines with amounts after a subject table's end (a table whose title was not seen):
+    not rows of this table, and said so."""
+    amounts = [line for line in rest if _has_amount(line.cells)]
+    if amounts:
+        ctx.finding("parse.lines_after_table", "warning",
+                    f"{len(amounts)} lines with amounts after the end of 「{table.section.title}」 "
+                    f"(「{end.text.strip()[:40]}」) belong to no table of the template; not rows of "
+                    f"{resource}", amounts[0].no, resource, None, None, amounts[0].text)
 
 
 def _ends_rows(line: Line) -> bool:
