@@ -500,7 +500,7 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
         labels = [_clean(c) for c in cells[:layout.label_end + 1] if c]
         key = "合计"
         if any(vocab.SUBJECT_TOTAL_ROW.match(c) for c in labels) and not _CODE.match(_clean(code_text)):
-            row: Row | None = {"code": None, "name": "合计", "level": 0, "parent_code": None}
+            row: Row = {"code": None, "name": "合计", "level": 0, "parent_code": None}
         elif by_unit or (unit and not _clean(code_text) and not _clean(name_text)):
             unit_rows += 1
             if not _has_amount(cells):
