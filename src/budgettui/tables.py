@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from budgettui import classification
 from budgettui import vocabulary as vocab
 from budgettui.segment import TableSection
 from budgettui.sources import Line
@@ -283,99 +284,376 @@ def _has_amount(cells: Iterable[str]) -> bool:
 # ---------------------------------------------------------------- tables by subject code
 
 
-def _subject_rows(ctx: Context, table: Table, resource: str, columns: dict[str, int | None],
-                  code_col: int = 0, name_col: int = 1) -> list[Row]:
-    """Rows keyed by a classification code (tables 2, 3, 5, 7, 8)."""
+@dataclass(slots=True)
+class _Layout:
+    """Where a subject table keeps its code, name and unit, and which printed columns make up
+    each column of the resource (several are summed: 人员经费 + 公用经费 when no 基本支出)."""
+
+    code_col: int | None
+    name_col: int | None
+    unit_col: int | None
+    columns: dict[str, list[int]]
+    #: Printed columns (index, label) that fit no column of the resource.
+    unmapped: list[tuple[int, str]] = field(default_factory=list)
+    #: The last column of labels (code, name, unit) before the amounts.
+    label_end: int = 1
+
+
+def _subject_header(table: Table) -> list[list[str]]:
+    """The header lines above a subject table's first row (as split_table found them), the
+    类/款/项 code columns collapsed into one as `_merge_code_columns` did for the rows."""
+    first = next((line.no for line in table.rows if _has_amount(line.cells) or _ends_rows(line)), None)
+    header: list[list[str]] = []
+    for line in table.section.lines:
+        if first is not None and line.no >= first:
+            break
+        text = line.text.strip()
+        cells = line.cells
+        if line.blank or (vocab.NO_DATA.search(text) and "\t" not in text) or _META.match(text) \
+                or vocab.META.match(text) or (vocab.UNIT.search(text) and not _has_amount(cells)) \
+                or _is_column_numbers(cells):
+            continue
+        if _is_header_line(cells) or _labels_only(cells):
+            header.append(cells)  # a line of labels before the first amount (合计 included)
+    labels, _ = _labels(header)
+    start = next((i for i in range(len(labels) - 1) if labels[i] == "类" and labels[i + 1] == "款"), None)
+    if start is not None:
+        width = 3 if start + 2 < len(labels) and labels[start + 2] == "项" else 2
+        header = [[*h[:start], next((c for c in h[start:start + width] if c), ""), *h[start + width:]]
+                  for h in header]
+        header[-1][start] = "科目编码"
+    return header
+
+
+def _column_paths(header: list[list[str]]) -> list[tuple[str, list[str]]]:
+    """Per column: its own (lowest) label and the labels of the header cells spanning it above."""
+    width = max((len(h) for h in header), default=0)
+    out = []
+    for col in range(width):
+        own_row = next((r for r in range(len(header) - 1, -1, -1)
+                        if col < len(header[r]) and header[r][col].strip()), None)
+        if own_row is None:
+            out.append(("", []))
+            continue
+        above = []
+        for row in header[:own_row]:
+            carried = next((_clean(row[c]) for c in range(min(col, len(row) - 1), -1, -1) if row[c].strip()), "")
+            if carried and (not above or above[-1] != carried):
+                above.append(carried)
+        out.append((_clean(header[own_row][col]), above))
+    return out
+
+
+def _subject_layout(ctx: Context, table: Table, resource: str,
+                    fields: dict[str, tuple[str, str | None]], start: int = 0,
+                    end: int | None = None) -> _Layout:
+    """Find the code, name and unit columns by their header words, and map every other printed
+    column onto the resource's columns (total first, then `fields`) by its label or by the
+    label of the group it is the 小计 of. What fits nowhere is reported once per table."""
+    paths = _column_paths(_subject_header(table))
+    labels = [*table.labels, *[""] * max(0, len(paths) - len(table.labels))]
+    end = len(labels) if end is None else end
+
+    def own(index: int) -> str:
+        return paths[index][0] if index < len(paths) and paths[index][0] else _clean(labels[index])
+
+    def named(index: int) -> str:
+        return "/".join([*(paths[index][1] if index < len(paths) else []), own(index)])
+
+    def first(regex: re.Pattern[str]) -> int | None:
+        return next((i for i in range(start, end) if regex.search(own(i))), None)
+
+    code_col, name_col = first(vocab.SUBJECT_CODE_LABEL), first(vocab.SUBJECT_NAME_LABEL)
+    unit_col = first(vocab.SUBJECT_UNIT_LABEL)
+    if code_col is None and name_col is None and unit_col is None:
+        code_col, name_col = start, start + 1  # no header words: code, name, amounts
+    elif code_col is None and name_col is not None and unit_col is None:
+        code_col = name_col  # `[201]一般公共服务支出`: the code glued to the name
+    label_cols = {c for c in (code_col, name_col, unit_col) if c is not None}
+    if unit_col is not None and code_col is None and name_col is None:
+        # a table by unit (单位编码, 单位名称): every label column before the amounts
+        label_cols |= {i for i in range(start, end) if vocab.SUBJECT_UNIT_LABEL.search(own(i))}
+    whole: dict[str, list[int]] = {}
+    parts: dict[str, list[int]] = {}
+    fiscal: list[int] = []
+    unmapped: list[tuple[int, str]] = []
+    for index in range(max(label_cols, default=start - 1) + 1, end):
+        label, above = own(index), (paths[index][1] if index < len(paths) else [])
+        if not label:
+            continue
+        target = _column_field(label, above, fields, "total" in whole)
+        if target is None:
+            if vocab.SUBJECT_FISCAL_COLUMN.search(label) or (
+                    vocab.SUBJECT_SUBTOTAL_WORD.match(label) and above
+                    and vocab.SUBJECT_FISCAL_COLUMN.search(above[-1])):
+                fiscal.append(index)
+            else:
+                unmapped.append((index, named(index)))
+            continue
+        name, is_whole = target
+        (whole if is_whole else parts).setdefault(name, []).append(index)
+    columns: dict[str, list[int]] = {"total": whole.get("total", [])[:1]}
+    for name in fields:
+        columns[name] = whole[name][:1] if whole.get(name) else parts.get(name, [])
+        extra = whole.get(name, [])[1:] + (parts.get(name, []) if whole.get(name) else [])
+        unmapped += [(i, named(i)) for i in extra]
+    unmapped += [(i, named(i)) for i in whole.get("total", [])[1:]]
+    if "general_budget" in fields and not columns["general_budget"] and fiscal:
+        columns["general_budget"], fiscal = fiscal[:1], fiscal[1:]
+    first_amount = max(label_cols, default=start - 1) + 1
+    if not any(columns.values()) and not any(own(i) for i in range(first_amount, end)):
+        # no header words over the amounts: the template's order (合计, then the parts)
+        order = [f for f in _POSITIONAL if f in fields]
+        columns = {name: [first_amount + k] for k, name in enumerate(["total", *order])}
+    unmapped += [(i, named(i)) for i in fiscal]
+    for _index, label in sorted(unmapped):
+        ctx.finding("parse.unmapped_column", "info",
+                    f"column 「{label}」 of 「{table.section.title}」 fits no column of {resource}; "
+                    "its amounts are not in the resource", table.section.title_line, resource, label)
+    return _Layout(code_col, name_col, unit_col, columns, sorted(unmapped),
+                   max(label_cols, default=start))
+
+
+#: The order of a subject table's amount columns when no header names them.
+_POSITIONAL = ("basic", "project", "general_budget", "fund_budget", "state_capital", "special_account",
+               "unit_funds", "carryover")
+
+
+def _column_field(label: str, above: list[str], fields: dict[str, tuple[str, str | None]],
+                  have_total: bool) -> tuple[str, bool] | None:
+    """(resource column, whether the printed column is its whole amount) for one printed
+    column, from its own label and the labels of the groups above it."""
+    carry_whole = fields.get("carryover", ("$^", None))[0]
+    if any(re.search(carry_whole, a) for a in above):
+        return ("carryover", bool(vocab.SUBJECT_SUBTOTAL_WORD.match(label)))
+    of_which = bool(vocab.SUBJECT_OF_WHICH.match(label))
+    label = vocab.SUBJECT_OF_WHICH.sub("", label)
+    for name, (whole, part) in fields.items():
+        if re.search(whole, label):
+            return name, True
+        if part and re.search(part, label) and not of_which:
+            return name, False
+    if of_which or not label:
+        return None
+    if vocab.SUBJECT_SUBTOTAL_WORD.match(label):
+        for group in reversed(above):
+            for name, (whole, _) in fields.items():
+                if re.search(whole, group):
+                    return name, True
+            if vocab.SUBJECT_FISCAL_COLUMN.search(group):
+                return None
+        return None if have_total else ("total", True)
+    for group in reversed(above):
+        for name, (whole, _) in fields.items():
+            if re.search(whole, group) and name != "carryover":
+                return name, False
+    if vocab.SUBJECT_TOTAL_COLUMN.match(label) and not have_total:
+        return "total", True
+    return None
+
+
+def _subject_amounts(ctx: Context, line: Line, layout: _Layout, resource: str, key: str) -> Row:
+    """The resource's columns of one row: each the printed cell, or the sum of its parts."""
+    out: Row = {}
+    for name, indexes in layout.columns.items():
+        values = [amount(ctx, line, i, resource, key) for i in indexes]
+        present = [v for v in values if v is not None]
+        out[name] = sum(present, Decimal(0)) if present else None
+    return out
+
+
+_GLUED_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\s?\d{2}){0,2})(?!\d)[\]】)）]?\s*(.*)$")
+
+
+def _split_code(code_text: str, name_text: str, glued: bool) -> tuple[str, str]:
+    """(code, name) from the code and name cells: `208 05 05`, `[201]一般公共服务支出`, a code
+    and its name in one cell."""
+    code = _clean(code_text)
+    if _CODE.match(code):
+        return code, name_text.strip()
+    for text in (code_text, name_text) if glued or not code else (code_text,):
+        match = _GLUED_CODE.match(text.strip())
+        if match and _CODE.match(_clean(match.group(1))) and (match.group(2) or text is code_text):
+            return _clean(match.group(1)), (match.group(2) or name_text).strip()
+    return code, name_text.strip()
+
+
+def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) -> list[Row]:
+    """Rows keyed by a classification code (tables 2, 3, 5, 7, 8, 9).
+
+    The 合计 row (top or bottom, printed again on each page of a continued table: counted
+    once), 类/款/项 rows by code; a name printed without a code is resolved with the enclosing
+    类/款 as its parent. A unit row (深圳 预算单位, a table printed by unit) is the 合计 row
+    when the table prints none; other unit rows and unresolved names are findings.
+    """
     rows: list[Row] = []
     if table.no_data:
         return rows
-    for line in table.rows:
+    glued = layout.code_col == layout.name_col
+    by_unit = layout.code_col is None and layout.name_col is None
+    enclosing: list[str] = []
+    unit_rows = 0
+    for index, line in enumerate(table.rows):
         cells = line.cells
-        code, name = _clean(cell(cells, code_col)), cell(cells, name_col)
-        if code in ("合计", "总计") or (not code and _clean(name) in ("合计", "总计")):
+        text = " ".join(c for c in cells if c).strip()
+        if not text:
+            continue
+        if _ends_rows(line):
+            _lines_after(ctx, table, resource, table.rows[index + 1:], line)
+            break  # a note under the table, or the title of the next one: the rows end here
+        code_text = cell(cells, layout.code_col) if not by_unit else ""
+        name_text = cell(cells, layout.name_col) if not by_unit else ""
+        unit = _clean(cell(cells, layout.unit_col)) if layout.unit_col is not None else ""
+        labels = [_clean(c) for c in cells[:layout.label_end + 1] if c]
+        key = "合计"
+        if any(vocab.SUBJECT_TOTAL_ROW.match(c) for c in labels) and not _CODE.match(_clean(code_text)):
             row: Row = {"code": None, "name": "合计", "level": 0, "parent_code": None}
-        elif _CODE.match(code):
-            level, parent = subject_level(code)
-            row = {"code": code, "name": name, "level": level, "parent_code": parent}
-        elif rows and not code and name and not _has_amount(cells):
-            rows[-1]["name"] += name  # a name wrapped onto the next line
-            ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
-                        line.no, resource, rows[-1]["code"], None, line.text)
-            continue
+        elif by_unit or (unit and not _clean(code_text) and not _clean(name_text)):
+            unit_rows += 1
+            if not _has_amount(cells):
+                continue
+            first_unit = not by_unit and unit_rows == 1 and not any(r["code"] is None for r in rows)
+            if first_unit or (by_unit and not rows and _single_unit(table)):
+                row = {"code": None, "name": "合计", "level": 0, "parent_code": None}
+            else:
+                ctx.finding("parse.unit_row", "info",
+                            f"row of unit {unit or text.split()[0]} (the table is printed by unit, "
+                            "not by subject): not a row of the resource", line.no, resource,
+                            unit or None, None, line.text)
+                continue
         else:
-            ctx.finding("parse.unplaced_row", "warning", "row has no classification code",
-                        line.no, resource, None, None, line.text)
-            continue
-        key = row["code"] or "合计"
-        row.update(_amount_columns(ctx, line, columns, resource, key))
+            code, name = _split_code(code_text, name_text, glued)
+            if _CODE.match(code):
+                row = _coded(code, name)
+            elif not _has_amount(cells):
+                if rows and name and not code and not glued and rows[-1]["code"]:
+                    rows[-1]["name"] += name  # a name wrapped onto the next line
+                    ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
+                                line.no, resource, rows[-1]["code"], None, line.text)
+                else:
+                    ctx.finding("parse.skipped_line", "info", "line without amounts in the table's rows",
+                                line.no, resource, None, None, line.text)
+                continue
+            else:
+                printed = name or code_text
+                resolved = classification.resolve(printed, table.section.year,
+                                                  enclosing[-1] if enclosing else None)
+                if resolved is None:
+                    ctx.finding("parse.unresolved_subject", "warning",
+                                f"subject 「{printed.strip()}」 printed without a code and not found in "
+                                "the functional classification: row not placed", line.no, resource,
+                                printed.strip(), None, line.text)
+                    continue
+                ctx.finding("parse.resolved_code", "info",
+                            f"subject 「{printed.strip()}」 printed without a code: {resolved}",
+                            line.no, resource, resolved, None, line.text)
+                row = _coded(resolved, printed.strip())
+            key = row["code"]
+            enclosing = [c for c in enclosing if key.startswith(c) and len(c) < len(key)]
+            if len(key) < 7:
+                enclosing.append(key)
+        values = _subject_amounts(ctx, line, layout, resource, key)
+        if row["code"] is None:
+            head = next((r for r in rows if r["code"] is None), None)
+            if head is not None:
+                same = all(head[c] == values[c] for c in values)
+                ctx.finding("parse.repeated_total", "info" if same else "warning",
+                            "合计 row printed again (a continued page): counted once"
+                            if same else "another 合计 row with other amounts: the first counts",
+                            line.no, resource, "合计", None, line.text)
+                continue
+        row.update(values)
         row.update(doc_id=ctx.doc_id, seq=len(rows) + 1, source_line=line.no)
         rows.append(row)
     return rows
 
 
+def _lines_after(ctx: Context, table: Table, resource: str, rest: list[Line], end: Line) -> None:
+    """Lines with amounts after a subject table's end (a table whose title was not seen):
+    not rows of this table, and said so."""
+    amounts = [line for line in rest if _has_amount(line.cells)]
+    if amounts:
+        ctx.finding("parse.lines_after_table", "warning",
+                    f"{len(amounts)} lines with amounts after the end of 「{table.section.title}」 "
+                    f"(「{end.text.strip()[:40]}」) belong to no table of the template; not rows of "
+                    f"{resource}", amounts[0].no, resource, None, None, amounts[0].text)
+
+
+def _ends_rows(line: Line) -> bool:
+    """A note under a subject table (注：…) or the title of a table after it."""
+    cells = [c for c in line.cells if c]
+    text = " ".join(cells).strip()
+    return bool(vocab.SUBJECT_NOTE.match(text)) or (len(cells) == 1 and vocab.table_kind(text)[2])
+
+
+def _single_unit(table: Table) -> bool:
+    """A table by unit that holds one unit's row and no 合计 row: that row is the total."""
+    return sum(1 for line in table.rows if _has_amount(line.cells)) == 1
+
+
+def _coded(code: str, name: str) -> Row:
+    level, parent = subject_level(code)
+    return {"code": code, "name": name, "level": level, "parent_code": parent}
+
+
 def parse_income_by_subject(ctx: Context, table: Table) -> list[Row]:
     """Table 2 预算收入总表."""
-    columns = {
-        "total": find_column(table, r"^合计$", 2),
-        "general_budget": find_column(table, r"一般公共预算", 3),
-        "fund_budget": find_column(table, r"政府性基金", 4),
-        "state_capital": find_column(table, r"国有资本", 5),
-        "special_account": find_column(table, r"财政专户", 6),
-        "unit_funds": find_column(table, r"单位资金", 7),
-        "carryover": find_column(table, r"上年结转", 8),
-    }
-    return _subject_rows(ctx, table, "income_by_subject", columns)
+    layout = _subject_layout(ctx, table, "income_by_subject", vocab.SUBJECT_INCOME_COLUMNS)
+    return _subject_rows(ctx, table, "income_by_subject", layout)
 
 
-def _basic_project(table: Table) -> dict[str, int | None]:
-    return {
-        "total": find_column(table, r"^(合计|\d{4}年?合计)$", 2),
-        "basic": find_column(table, r"基本支出", 3),
-        "project": find_column(table, r"项目支出", 4),
-    }
+def _basic_project(ctx: Context, table: Table, resource: str, start: int = 0,
+                   end: int | None = None) -> _Layout:
+    return _subject_layout(ctx, table, resource, vocab.SUBJECT_EXPENDITURE_COLUMNS, start, end)
 
 
 def parse_expenditure_by_subject(ctx: Context, table: Table) -> list[Row]:
     """Table 3 预算支出总表."""
-    return _subject_rows(ctx, table, "expenditure_by_subject", _basic_project(table))
+    resource = "expenditure_by_subject"
+    return _subject_rows(ctx, table, resource, _basic_project(ctx, table, resource))
 
 
 def parse_general_budget_expenditure(ctx: Context, table: Table) -> list[Row]:
     """Table 5 一般公共预算支出预算表."""
-    return _subject_rows(ctx, table, "general_budget_expenditure", _basic_project(table))
+    resource = "general_budget_expenditure"
+    return _subject_rows(ctx, table, resource, _basic_project(ctx, table, resource))
 
 
 def parse_fund_income(ctx: Context, table: Table) -> list[Row]:
     """Table 7 政府性基金预算收入表."""
-    columns = {"total": find_column(table, r"政府性基金收入|^合计$|金额", 2)}
-    return _subject_rows(ctx, table, "fund_income", columns)
+    layout = _subject_layout(ctx, table, "fund_income", {})
+    return _subject_rows(ctx, table, "fund_income", layout)
 
 
 def parse_fund_expenditure(ctx: Context, table: Table) -> list[Row]:
     """Table 8 政府性基金预算支出表."""
-    return _subject_rows(ctx, table, "fund_expenditure", _basic_project(table))
+    resource = "fund_expenditure"
+    return _subject_rows(ctx, table, resource, _basic_project(ctx, table, resource))
 
 
 def parse_state_capital(ctx: Context, table: Table) -> list[Row]:
-    """Table 9 国有资本经营预算收支预算表: income (code, name, amount) beside expenditure."""
+    """Table 9 国有资本经营预算收支预算表: income (code, name, amount) beside expenditure, or
+    one side only (国有资本经营预算支出表)."""
     if table.no_data:
         return []
-    split = find_column(table, r"^科目编码$", 3, start=2) or 3
-    income_cols = {"total": find_column(table, r"收入预算|金额", 2)}
+    resource = "state_capital"
+    codes = [i for i, label in enumerate(table.labels) if vocab.SUBJECT_CODE_LABEL.search(_clean(label))]
+    split = codes[1] if len(codes) > 1 else None
+    if split is not None:
+        sides = [("income", _subject_layout(ctx, table, resource, {}, 0, split)),
+                 ("expenditure", _basic_project(ctx, table, resource, split))]
+    else:
+        layout = _basic_project(ctx, table, resource)
+        spending = "收入" not in table.section.title or bool(layout.columns["basic"] or layout.columns["project"])
+        sides = [("expenditure" if spending else "income", layout)]
     out: list[Row] = []
-    for side, code_col, columns in (
-        ("income", 0, income_cols),
-        ("expenditure", split, {
-            "total": find_column(table, r"^合计$", split + 2, start=split),
-            "basic": find_column(table, r"基本支出", split + 3, start=split),
-            "project": find_column(table, r"项目支出", split + 4, start=split),
-        }),
-    ):
-        rows = _subject_rows(ctx, table, "state_capital", columns, code_col, code_col + 1)
-        for row in rows:
-            if row["code"] is None and all(row[c] is None for c in columns):
+    for side, layout in sides:
+        for row in _subject_rows(ctx, table, resource, layout):
+            if row["code"] is None and all(row[c] is None for c in layout.columns):
                 continue  # an empty 合计 cell pair on this side
             row["side"] = side
+            for column in ("basic", "project"):
+                row.setdefault(column, None)
             row["seq"] = len([r for r in out if r["side"] == side]) + 1
             out.append(row)
     return out

@@ -208,3 +208,44 @@ SUMMARY_T4_EXPENDITURE = (
 SUMMARY_NON_FISCAL_INCOME = (
     r"财政专户|单位资金|事业收入|经营收入|其他收入|其它收入|上级补助|附属单位|非财政拨款|事业基金|实户资金"
 )
+
+# ---- subject tables (2, 3, 5, 7, 8, 9)
+#: Header labels (spaces removed) of the subject code column: 科目编码, 功能分类科目编码, 类款项.
+SUBJECT_CODE_LABEL = re.compile(r"^(?!单位|预算单位|部门)\S{0,8}(?:科目)?(?:编码|代码)$|^类款项$")
+#: Header labels of the subject name column: 科目名称, 功能科目, 功能分类科目名称, 功能科目名称.
+SUBJECT_NAME_LABEL = re.compile(r"^(?:支出)?(?:功能(?:分类)?)?科目(?:名称)?$|^功能(?:分类)?科目(?:名称)?$")
+#: Header labels of a unit column before the codes (深圳 预算单位) or instead of them (a table
+#: printed by unit: 广州, 福州, 无锡 部门代码/部门名称, 西安 table 2).
+SUBJECT_UNIT_LABEL = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称|编码|代码)?$")
+#: The label of a total row (合计 at the top or the bottom, 合 计 read without spaces).
+SUBJECT_TOTAL_ROW = re.compile(r"^(?:合计|总计|收入总计|支出总计|总合计|本年收入合计|本年支出合计)$")
+#: A column label that says "the sum of the group above me" (its meaning is the group's).
+SUBJECT_SUBTOTAL_WORD = re.compile(r"^(?:小计|合计|金额|总计)$")
+#: "Of which": a column that is a part of the one to its left (其中：专项资金列入部门预算项目).
+SUBJECT_OF_WHICH = re.compile(r"^其中[:：]?")
+#: A header label of a table's total column.
+SUBJECT_TOTAL_COLUMN = re.compile(
+    r"^(?:合计|总计|小计|收入总计|支出总计|本年支出合计|本年收入合计|金额|预算数|"
+    r"\d{4}年?度?(?:合计|预算数?)|(?:收入|支出)预算(?:数)?|政府性基金(?:预算)?收入(?:预算)?(?:数)?)$"
+)
+#: Per resource column: (pattern of a column that is the whole amount, pattern of a column
+#: that is one part of it — summed when the table prints no whole column).
+SUBJECT_EXPENDITURE_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "basic": (r"基本支出", r"人员(?:经费|支出)|(?:日常)?公用(?:经费|支出)"),
+    "project": (r"^项目支出|专项业务经费|^专项支出", None),
+}
+SUBJECT_INCOME_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "carryover": (r"^上年(?:财政拨款)?(?:结转|结余)", None),
+    "general_budget": (r"一般公共预算|^公共预算拨款", None),
+    "fund_budget": (r"政府性基金", None),
+    "state_capital": (r"国有资本", None),
+    "special_account": (r"财政专户", r"^教育收费|专户收入"),
+    "unit_funds": (r"^单位资金$|^其他资金收入$",
+                   r"事业收入|经营(?:服务)?收入|上级补助|附属单位上缴|其[他它]收入|事业基金|"
+                   r"非财政拨款结余|实户资金"),
+}
+#: A fiscal appropriation column that is the general budget when no 一般公共预算 column is
+#: printed (上海 财政拨款收入, 长沙 本级财政拨款 金额).
+SUBJECT_FISCAL_COLUMN = re.compile(r"^(?:本级)?财政拨款(?:收入)?$")
+#: A line that ends a subject table's rows: a note under it.
+SUBJECT_NOTE = re.compile(r"^[（(]?(?:注|备注|说明)[：:]")
