@@ -102,6 +102,8 @@ def _row_sum(no: int) -> Callable[[Ctx], None]:
     def check(ctx: Ctx) -> None:
         rows = ctx.doc[resource]
         parts = _parts(no, rows)
+        if not any(row[c] is not None for row in rows for c in parts):
+            return  # the table prints no split of its totals (西安's table 3 by fund): nothing to add up
         for row in rows:
             if no == 9 and row["side"] == "income":
                 continue
@@ -527,7 +529,9 @@ def _per_code(ctx: Ctx, resource: str, rows: list[Row], others: dict[str, list[R
     heads = {name: total_row(rs) for name, rs in others.items()}
     codes = {r["code"] for r in rows if r["code"]} | {c for m in maps.values() for c in m}
     own = by_code(rows)
-    for code in sorted(codes):
+    # a table printed by unit (only its 合计 row keyed by no code) is compared by its 合计 alone
+    by_unit = not own or any(rs and not maps[name] for name, rs in others.items())
+    for code in [] if by_unit else sorted(codes):
         row = own.get(code)
         parts = [(f"{title} {label(name, col)}", value(maps[name].get(code), col)) for title, name, col in terms]
         if row is None:
