@@ -379,10 +379,15 @@ def _check_year(ctx: Context, document: Row) -> None:
 
 
 def _report_structure(ctx: Context, seg: Segments) -> None:
-    for no in tables.PARSERS.keys() | {12, 13}:
-        if no not in seg.tables:
-            ctx.finding("parse.missing_table", "error", f"table {no} was not found",
-                        None, None, f"表{no}")
+    for no in sorted(tables.PARSERS.keys() | {12, 13}):
+        if no in seg.tables:
+            continue
+        if no in seg.listed:  # its title is printed (contents or a page) but no table follows
+            ctx.finding("parse.missing_table", "error",
+                        f"table {no} was not found (the document names it)", None, None, f"表{no}")
+        else:  # a table this document's template does not print
+            ctx.finding("parse.missing_table", "warning",
+                        f"table {no} was not found (the document does not name it)", None, None, f"表{no}")
     for no, line in seg.duplicates:
         ctx.finding("parse.duplicate_table", "warning",
                     f"table {no} is printed again; the first copy is used", line, None, f"表{no}")

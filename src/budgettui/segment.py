@@ -57,6 +57,8 @@ class Segments:
     duplicates: list[tuple[int, int]] = field(default_factory=list)
     #: Tables whose titles name no table of the template (their lines are kept).
     others: list[TableSection] = field(default_factory=list)
+    #: Template tables the document names anywhere, its table of contents included.
+    listed: set[int] = field(default_factory=set)
 
 
 def single_text(line: Line) -> str | None:
@@ -120,6 +122,11 @@ class _Segmenter:
 
     def route(self, line: Line) -> None:
         text = single_text(line)
+        if is_toc(line):
+            entry = re.sub(r"[.…·]{2,}.*$", "", line.cells[0]).strip()
+            kind = vocab.table_kind(entry)[0] if entry else None
+            if kind:
+                self.seg.listed.add(kind.no)
         found = _part(line)
         if found:
             self.open_part(found[1], line)
@@ -164,6 +171,8 @@ class _Segmenter:
         if self.part in ("", "overview", "narrative") and no:
             self.part = "tables" if self.part == "" else self.part
         section = TableSection(no, title, year, line.no)
+        if no:
+            self.seg.listed.add(no)
         previous = self.table
         if previous is not None and previous.no == no and previous.title == title \
                 and previous.has_rows and self.page_top(line.no):

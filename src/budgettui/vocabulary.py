@@ -83,7 +83,7 @@ PERFORMANCE_TITLE = "项目支出绩效目标表"
 #: A label printed above or before a title, never part of it: 预算公开表1, 公开01表, 表1, 表一.
 LABEL = re.compile(r"^(?:(?:预算|部门)?公开\s*\d*\s*表\s*\d*|附?表\s*[" + _NUM + r"\d]+)$")
 _LEADING_LABEL = re.compile(
-    r"^(?:(?:预算|部门)?公开\d*表\d*|附?表[" + _NUM + r"\d]+(?![" + _NUM + r"\d])|"
+    r"^(?:(?:预算|部门)?公开\d*表\d*|附?表(?:[" + _NUM + r"]+(?![" + _NUM + r"])|\d{1,2}(?!\d))|"
     r"[（(][" + _NUM + r"\d]+[)）]|[" + _NUM + r"]+、|\d{1,2}[.．、](?!\d))"
 )
 _YEAR = re.compile(r"(\d{4})\s*(?:年度?|(?=部门|单位))")
