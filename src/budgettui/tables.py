@@ -476,61 +476,278 @@ def parse_fiscal_summary(ctx: Context, table: Table) -> list[Row]:
 
 
 def parse_basic_by_economic(ctx: Context, table: Table) -> list[Row]:
-    """Table 6: economic items grouped under their 类 rows (a row with no government name)."""
+    """Table 6: economic items under their 类 rows (301, 302 …), the 合计 row at top or bottom.
+
+    The economic code is read from its own column (科目编码, 部门经济科目编码) or from the
+    front of the name (`[30101]基本工资`): a 3-digit code is a group row, a 5-digit code an
+    item of the group above. A table printed without codes is read by its names: a row
+    without a government item is a group. The amounts are found by their labels: 合计 (小计,
+    总计, 预算数), 人员经费 (人员类, 人员支出) and 公用经费 (日常公用支出)."""
+    labelled = any(table.labels)
+    code_col = find_column(table, vocab.ECON_CODE_LABEL, None)
+    if code_col is None:
+        name_col = 0
+    else:
+        name_col = find_column(table, vocab.ECON_NAME_LABEL, code_col + 1, start=code_col + 1)
+        name_col = code_col + 1 if name_col is None else name_col
+    gov_col = find_column(table, vocab.GOV_ECON_NAME_LABEL, None if labelled else 1)
     columns = {
-        "total": find_column(table, r"^合计$", 2),
-        "personnel": find_column(table, r"人员经费", 3),
-        "public": find_column(table, r"公用经费", 4),
+        "total": find_column(table, vocab.ECON_TOTAL_LABEL, 2),
+        "personnel": find_column(table, vocab.PERSONNEL_LABEL, None if labelled else 3),
+        "public": find_column(table, vocab.PUBLIC_LABEL, None if labelled else 4),
     }
+    resource = "basic_expenditure_by_economic"
     rows: list[Row] = []
     group = None
+    seen: set[str] = set()
     for line in table.rows if not table.no_data else []:
         cells = line.cells
-        dept, gov = cell(cells, 0), cell(cells, 1)
-        if _clean(dept) in ("合计", "总计"):
-            kind, row_group = "total", None
+        name = _clean(cell(cells, name_col))
+        code = _clean(cell(cells, code_col))
+        bracket = _BRACKET_CODE.match(name)
+        if bracket and not code:
+            code, name = bracket.group(1), name[bracket.end():]
+        gov = _clean(cell(cells, gov_col))
+        coded = code_col is not None or bracket is not None
+        if name in ("合计", "总计") or code in ("合计", "总计"):
+            kind, row_group, name = "total", None, "合计"
+        elif code and _ECON_CODE.match(code):
+            if len(code) == 3:
+                # a group printed again (under another government item) gets that item's name
+                key = f"{name}/{gov}" if name in seen and gov else name
+                seen.add(name)
+                kind, row_group, group, name = "group", None, key, key
+            else:
+                kind, row_group = "item", group
+        elif coded and rows and name and not _has_amount(cells):
+            rows[-1]["dept_econ_name"] += name
+            ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
+                        line.no, resource, rows[-1]["dept_econ_name"], None, line.text)
+            continue
+        elif coded:
+            ctx.finding("parse.unplaced_row", "warning", "row has no economic code",
+                        line.no, resource, name or None, None, line.text)
+            continue
         elif not gov:
-            kind, group, row_group = "group", dept, None
+            kind, group, row_group = "group", name, None
         else:
             kind, row_group = "item", group
-        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "dept_econ_name": dept,
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "dept_econ_name": name,
                     "gov_econ_name": gov or None, "row_kind": kind, "group": row_group,
                     "source_line": line.no}
-        row.update(_amount_columns(ctx, line, columns, "basic_expenditure_by_economic", dept))
+        row.update(_amount_columns(ctx, line, columns, resource, name))
         rows.append(row)
     return rows
+
+
+_ECON_CODE = re.compile(r"^\d{3}(?:\d{2})?$")
+_BRACKET_CODE = re.compile(r"^[\[【](\d{3}(?:\d{2})?)[\]】]")
 
 
 def _by_fund(table: Table) -> dict[str, int | None]:
+    """Columns 合计 / 一般公共预算 / 政府性基金 / 国有资本 by label (by position only when the
+    table printed no header)."""
+    labelled = any(table.labels)
     return {
-        "total": find_column(table, r"^合计$", 1),
-        "general_budget": find_column(table, r"一般公共预算", 2),
-        "fund_budget": find_column(table, r"政府性基金", 3),
-        "state_capital": find_column(table, r"国有资本", 4),
+        "total": find_column(table, vocab.FUND_TOTAL_LABEL, 1),
+        "general_budget": find_column(table, r"一般公共预算", None if labelled else 2),
+        "fund_budget": find_column(table, r"政府性基金", None if labelled else 3),
+        "state_capital": find_column(table, r"国有资本", None if labelled else 4),
     }
 
 
+def _header_grid(table: Table) -> tuple[list[list[str]], list[Line]]:
+    """The header lines of a table as printed (cells in grid columns) and its data lines.
+
+    A header line that starts with 合计 (the 三公 total's column) was taken for a data row by
+    `split_table`; lines before the first one with an amount are header here."""
+    first = table.rows[0].no if table.rows else None
+    grid: list[list[str]] = []
+    for line in table.section.lines:
+        if first is not None and line.no >= first:
+            break
+        text = line.text.strip()
+        if line.blank or ("\t" not in text and (vocab.META.match(text) or vocab.UNIT.search(text))):
+            continue
+        if vocab.META.match(text) or _is_column_numbers(line.cells):
+            continue
+        grid.append(line.cells)
+    rows = list(table.rows)
+    while rows and not _has_amount(rows[0].cells) and _labels_only(rows[0].cells):
+        grid.append(rows.pop(0).cells)
+    return grid, rows
+
+
+def _column_paths(grid: list[list[str]]) -> list[list[str]]:
+    """Per column, its header texts top to bottom. A merged cell is printed once, in its first
+    column: it spans right over the empty cells that have a header below them and the same
+    header above them."""
+    width = max((len(r) for r in grid), default=0)
+    cells = [[_clean(r[c]) if c < len(r) else "" for c in range(width)] for r in grid]
+    for level, row in enumerate(cells):
+        for col in range(1, width):
+            if row[col] or not row[col - 1]:
+                continue
+            below = any(cells[k][col] for k in range(level + 1, len(cells)))
+            above = all(cells[k][col] == cells[k][col - 1] for k in range(level))
+            if below and above:
+                row[col] = row[col - 1]
+    return [[cells[k][c] for k in range(len(cells)) if cells[k][c]] for c in range(width)]
+
+
+def _three_public_role(path: list[str]) -> tuple[str | None, str, bool]:
+    """(role, fund, strong) of a wide table's column: role total / travel / reception /
+    vehicles / purchase / operation (None for another measure), the fund column it holds."""
+    fund = next((name for name, pattern in vocab.FUND_LABELS if path and re.search(pattern, path[-1])),
+                "total")
+    if any(re.search(vocab.THREE_PUBLIC_OTHER, text) for text in path):
+        return None, fund, False
+    totalish = False
+    for text in reversed(path):
+        for role, pattern in vocab.THREE_PUBLIC_ITEMS:
+            if re.search(pattern, text):
+                return role, fund, True
+        if re.search(vocab.THREE_PUBLIC_TOTAL, text):
+            totalish = True
+    return ("total", fund, False) if totalish else (None, fund, False)
+
+
 def parse_three_public_costs(ctx: Context, table: Table) -> list[Row]:
-    """Table 10: 出国, 接待, 车辆 with ① 购置 and ② 运行维护 under 车辆; the 合计 row."""
+    """Table 10: 合计, 出国, 接待, 车辆 with 购置 and 运行维护 under 车辆.
+
+    Printed as rows (an item per row, amounts by fund) or as columns (a row per unit or year,
+    the items in a wide header, maybe by fund and for several years); either way the rows
+    here are the items of the department (the 合计 row) for the budget year."""
+    grid, data = _header_grid(table)
+    if any(re.search(vocab.THREE_PUBLIC_ITEMS[0][1] + "|" + vocab.THREE_PUBLIC_ITEMS[1][1], c)
+           for r in grid for c in r if c):
+        return _three_public_wide(ctx, table, grid, data)
     columns = _by_fund(table)
+    resource = "three_public_costs"
     rows: list[Row] = []
     parent = None
-    for line in table.rows if not table.no_data else []:
-        item = _clean(cell(line.cells, 0))
-        if item in ("合计", "总计"):
+    for line in data:
+        printed = _clean(cell(line.cells, 0))
+        item = _strip_numbering(printed)
+        if not _has_amount(line.cells) and not item:
+            continue
+        if re.search(vocab.THREE_PUBLIC_OTHER, item) and not re.search(vocab.THREE_PUBLIC_WORD, item):
+            ctx.finding("parse.other_measure", "info",
+                        f"row {item!r} is not one of the 三公 items; not kept in three_public_costs",
+                        line.no, resource, item, None, line.text)
+            continue
+        role = next((r for r, p in vocab.THREE_PUBLIC_ITEMS if re.search(p, item)), None)
+        if role is None and re.search(vocab.THREE_PUBLIC_TOTAL + "|" + vocab.THREE_PUBLIC_WORD, item):
+            role = "total"
+        if role == "total":
             kind, row_parent = "total", None
-        elif item[:1] in "①②③④⑤" or re.match(r"^\d[、.]", item):
-            kind, row_parent = "item", parent
-            item = item.lstrip("①②③④⑤").strip()
-        elif "购置及运行" in item:
+        elif role == "vehicles":
             kind, row_parent, parent = "group", None, item
+        elif role in ("purchase", "operation"):
+            kind, row_parent = "item", parent
         else:
             kind, row_parent = "item", None
+            if role is None:
+                ctx.finding("parse.unknown_item", "warning", f"row {item!r} is no 三公 item",
+                            line.no, resource, item, None, line.text)
         row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "item": item,
                     "parent_item": row_parent, "row_kind": kind, "source_line": line.no}
-        row.update(_amount_columns(ctx, line, columns, "three_public_costs", item))
+        row.update(_amount_columns(ctx, line, columns, resource, item))
         rows.append(row)
     return rows
+
+
+def _strip_numbering(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _ITEM_NUMBER.sub("", text)
+    return text
+
+
+_ITEM_NUMBER = re.compile(r"^(?:其中[:：]|[（(][一二三四五六七八九十\d]+[)）]|[①②③④⑤⑥⑦⑧⑨]|"
+                          r"\d+[、.．](?!\d)|[一二三四五六七八九十]+、)")
+
+
+def _period(text: str) -> str | None:
+    return text if re.search(vocab.PERIOD_LABEL, text) else None
+
+
+def _three_public_wide(ctx: Context, table: Table, grid: list[list[str]], data: list[Line]) -> list[Row]:
+    """Table 10 printed with its items as columns (深圳, 长沙, 无锡, 烟台, 上海, 西安)."""
+    resource = "three_public_costs"
+    paths = _column_paths(grid)
+    year = str(table.section.year) if table.section.year else None
+    # the period (year) of each column, and the one to read: the budget year's
+    periods = [next((t for t in p if _period(t)), None) for p in paths]
+    wanted = _pick_period([p for p in periods if p], year)
+    # a column that names the year of each row (深圳: 年度)
+    year_col = next((i for i, p in enumerate(paths) if p and re.fullmatch(vocab.ROW_PERIOD_LABEL, p[-1])), None)
+    roles: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    strong: dict[str, bool] = {}
+    for col, path in enumerate(paths):
+        if wanted is not None and periods[col] != wanted:
+            continue
+        role, fund, is_strong = _three_public_role(path)
+        if role is None:
+            continue
+        if role == "total" and strong.get("total") and not is_strong:
+            continue
+        if role == "total" and is_strong and not strong.get("total"):
+            roles.pop("total", None)
+        if fund in roles.get(role, {}):
+            continue
+        roles.setdefault(role, {})[fund] = col
+        strong[role] = strong.get(role, False) or is_strong
+        if role not in names:
+            names[role] = next((t for t in reversed(path) if re.search(dict(vocab.THREE_PUBLIC_ITEMS).get(
+                role, "$^"), t)), "合计")
+    lines = [line for line in data if _has_amount(line.cells)]
+    if year_col is not None:
+        years = [_clean(cell(line.cells, year_col)) for line in lines]
+        pick = _pick_period([y for y in years if _period(y)], year)
+        lines = [line for line, y in zip(lines, years, strict=True) if y == pick] or lines
+    chosen = next((line for line in lines if any(_clean(c) in ("合计", "总计") for c in line.cells
+                                                 if not is_amount(c))), lines[0] if lines else None)
+    if chosen is None:
+        return []
+    left = [line for line in data if line is not chosen and _has_amount(line.cells)]
+    if left or (wanted is not None and len(set(filter(None, periods))) > 1):
+        ctx.finding("parse.other_measure", "info",
+                    f"wide 三公 table: the row on line {chosen.no} (period {wanted or 'as printed'}) "
+                    f"is read; {len(left)} other rows (units, years) are not kept",
+                    chosen.no, resource, None, None, None)
+    rows: list[Row] = []
+    order = ("total", "travel", "reception", "vehicles", "purchase", "operation")
+    for role in order:
+        if role not in roles:
+            continue
+        item = names[role]
+        kind = {"total": "total", "vehicles": "group"}.get(role, "item")
+        parent = names.get("vehicles") if role in ("purchase", "operation") else None
+        columns = {f: roles[role].get(f) for f in ("total", "general_budget", "fund_budget", "state_capital")}
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "item": item, "parent_item": parent,
+                    "row_kind": kind, "source_line": chosen.no}
+        row.update(_amount_columns(ctx, chosen, columns, resource, item))
+        rows.append(row)
+    return rows
+
+
+def _pick_period(periods: list[str], year: str | None) -> str | None:
+    """The budget year's period among a table's: the one naming the year, else 当年/本年, else
+    the latest year printed (a change column never)."""
+    candidates = [p for p in dict.fromkeys(periods) if not re.search(vocab.CHANGE_LABEL, p)]
+    if not candidates:
+        return None
+    if year:
+        named = [p for p in candidates if year in p]
+        if named:
+            return named[0]
+    current = [p for p in candidates if re.search(vocab.CURRENT_PERIOD, p)]
+    if current:
+        return current[0]
+    dated = sorted((p for p in candidates if re.search(r"\d{4}", p)), key=lambda p: re.search(r"\d{4}", p).group())
+    return dated[-1] if dated else candidates[-1]
 
 
 def parse_operating_costs(ctx: Context, table: Table) -> list[Row]:

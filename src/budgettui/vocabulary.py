@@ -153,3 +153,37 @@ def part_kind(words: str) -> str:
         if re.search(pattern, words):
             return kind
     return "narrative"
+
+
+# ---- itemised tables (6, 10, 11, 12, 13)
+
+#: Table 6 column labels: the economic code (科目编码, 部门经济科目编码), the item's name, the
+#: government economic item, and the amounts 合计 / 人员经费 / 公用经费 in each city's words.
+ECON_CODE_LABEL = r"编码|代码"
+ECON_NAME_LABEL = r"名称"
+GOV_ECON_NAME_LABEL = r"^政府.*名称"
+ECON_TOTAL_LABEL = r"^(?:合计|小计|总计|预算数?|金额|\d{4}年?预算数)$"
+PERSONNEL_LABEL = r"人员"
+PUBLIC_LABEL = r"公用"
+#: Table 10/11 amount columns: the total, and each fund (column name, label pattern).
+FUND_TOTAL_LABEL = r"^(?:合计|总计|小计|预算数?|金额|\d{4}年?预算数|机关运行经费(?:支出|预算数?)?)$"
+FUND_LABELS = (("general_budget", r"一般公共预算"), ("fund_budget", r"政府性基金"),
+               ("state_capital", r"国有资本"))
+#: Table 10 items (role, pattern), matched on a row's item or a wide header's text; the order
+#: matters: 购置及运行 before 购置 and 运行.
+THREE_PUBLIC_ITEMS = (
+    ("travel", r"出国"),
+    ("reception", r"接待"),
+    ("vehicles", r"购置(?:及|和|与)运行|车辆购置及运"),
+    ("purchase", r"购置"),
+    ("operation", r"运行"),
+)
+THREE_PUBLIC_TOTAL = r"^(?:合计|总计|小计)$"
+THREE_PUBLIC_WORD = r"三公"
+#: Measures printed in or beside a 三公 table that are not 三公 items.
+THREE_PUBLIC_OTHER = r"会议费|培训费|行政经费|机关运行经费"
+#: Period headers of wide tables (2025年预算数, 上年, 当年, 增减变化情况) and the change column.
+PERIOD_LABEL = r"\d{4}年|^(?:上年|当年|本年|增减|比上年)"
+CHANGE_LABEL = r"增减|变化|比上年|增长"
+CURRENT_PERIOD = r"当年|本年"
+ROW_PERIOD_LABEL = r"年度|年份"
