@@ -243,6 +243,8 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
         if no in tables.PARSERS:
             name, parser = tables.PARSERS[no]
             rows[name] = parser(ctx, table)
+            if no == 10 and 11 not in seg.tables and vocab.OPERATING_WORD in section.title:
+                rows["operating_costs"] = tables.parse_operating_costs(ctx, table)  # 上海: one table
             if no == 11:
                 ctx.unit_names += [r["unit"] for r in rows[name] if r["row_kind"] == "item"]
         else:
@@ -369,6 +371,7 @@ def _units(doc_id: str, overview_units: list[Row], rows: dict[str, list[Row]]) -
             add(row["unit"], None, row["source_line"])
     for row in [*rows["projects"], *rows["project_subtotals"]]:
         if row["unit"]:
+            add(row["unit"], None, row["source_line"])  # projects of a department without unit rows
             row["unit_id"] = seen[tables.unit_key(row["unit"])]["unit_id"]
     return units
 

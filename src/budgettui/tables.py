@@ -500,7 +500,7 @@ def parse_basic_by_economic(ctx: Context, table: Table) -> list[Row]:
     rows: list[Row] = []
     group = None
     seen: set[str] = set()
-    for line in table.rows if not table.no_data else []:
+    for line in _body(ctx, table.rows, resource):
         cells = line.cells
         name = _clean(cell(cells, name_col))
         code = _clean(cell(cells, code_col))
@@ -578,6 +578,21 @@ def _header_grid(table: Table) -> tuple[list[list[str]], list[Line]]:
     return grid, rows
 
 
+def _body(ctx: Context, lines: list[Line], resource: str) -> list[Line]:
+    """A table's data lines up to a note under it (注：…) or the title of a table printed
+    into it (the rest is not this table's)."""
+    kept: list[Line] = []
+    for line in lines:
+        filled = [c for c in line.cells if c]
+        text = _clean(filled[0]) if filled else ""
+        if len(filled) == 1 and (re.match(vocab.NOTE_START, text) or vocab.table_kind(text)[2]):
+            ctx.finding("parse.table_end", "info", f"the table ends at 「{filled[0][:40]}」",
+                        line.no, resource, None, None, line.text)
+            break
+        kept.append(line)
+    return kept
+
+
 def _column_paths(grid: list[list[str]]) -> list[list[str]]:
     """Per column, its header texts top to bottom. A merged cell is printed once, in its first
     column: it spans right over the empty cells that have a header below them and the same
@@ -609,6 +624,8 @@ def _three_public_role(path: list[str]) -> tuple[str | None, str, bool]:
                 return role, fund, True
         if re.search(vocab.THREE_PUBLIC_TOTAL, text):
             totalish = True
+        elif re.search(vocab.THREE_PUBLIC_WORD, text):
+            return "total", fund, True  # the 三公 group's own 合计 / 小计 (or the only column)
     return ("total", fund, False) if totalish else (None, fund, False)
 
 
@@ -619,6 +636,7 @@ def parse_three_public_costs(ctx: Context, table: Table) -> list[Row]:
     the items in a wide header, maybe by fund and for several years); either way the rows
     here are the items of the department (the 合计 row) for the budget year."""
     grid, data = _header_grid(table)
+    data = _body(ctx, data, "three_public_costs")
     if any(re.search(vocab.THREE_PUBLIC_ITEMS[0][1] + "|" + vocab.THREE_PUBLIC_ITEMS[1][1], c)
            for r in grid for c in r if c):
         return _three_public_wide(ctx, table, grid, data)
@@ -700,8 +718,8 @@ def _three_public_wide(ctx: Context, table: Table, grid: list[list[str]], data: 
         roles.setdefault(role, {})[fund] = col
         strong[role] = strong.get(role, False) or is_strong
         if role not in names:
-            names[role] = next((t for t in reversed(path) if re.search(dict(vocab.THREE_PUBLIC_ITEMS).get(
-                role, "$^"), t)), "合计")
+            pattern = dict(vocab.THREE_PUBLIC_ITEMS).get(role, "$^")
+            names[role] = _strip_numbering(next((t for t in reversed(path) if re.search(pattern, t)), "合计"))
     lines = [line for line in data if _has_amount(line.cells)]
     if year_col is not None:
         years = [_clean(cell(line.cells, year_col)) for line in lines]
@@ -751,24 +769,55 @@ def _pick_period(periods: list[str], year: str | None) -> str | None:
 
 
 def parse_operating_costs(ctx: Context, table: Table) -> list[Row]:
-    """Table 11: the department total, then each unit."""
+    """Table 11: the department total, then each unit (amounts by fund).
+
+    Two other printings: by economic item (无锡: 合计, 302 商品和服务支出, 30201 办公费 …; the
+    `unit` column then holds the item, rows are `group` and `detail`, never units), and as a
+    column of 上海's 单位“三公”经费和机关运行经费预算表 (one `total` row)."""
+    resource = "operating_costs"
+    grid, data = _header_grid(table)
+    data = _body(ctx, data, resource)
+    paths = _column_paths(grid)
+    if any(re.search(vocab.THREE_PUBLIC_WORD, t) for p in paths for t in p):
+        return _operating_column(ctx, paths, data)
+    code_col = find_column(table, vocab.ECON_CODE_LABEL, None)
+    name_col = 0 if code_col is None else code_col + 1
     columns = _by_fund(table)
     rows: list[Row] = []
-    for line in table.rows if not table.no_data else []:
-        unit = cell(line.cells, 0)
-        kind = "total" if _clean(unit) in ("部门合计", "合计", "总计") else "item"
-        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "unit": unit, "row_kind": kind,
+    for line in data:
+        unit = cell(line.cells, name_col).strip()
+        code = _clean(cell(line.cells, code_col))
+        if not unit and not code and not _has_amount(line.cells):
+            continue
+        if _clean(unit) in ("部门合计", "合计", "总计") or code in ("合计", "总计"):
+            kind = "total"
+        elif code_col is not None:
+            kind = "group" if len(code) == 3 else "detail"
+            unit = f"{code} {unit}".strip()
+        else:
+            kind = "item"
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "unit": unit or "合计", "row_kind": kind,
                     "source_line": line.no}
-        row.update(_amount_columns(ctx, line, columns, "operating_costs", unit))
+        row.update(_amount_columns(ctx, line, columns, resource, unit))
         rows.append(row)
     return rows
 
 
+def _operating_column(ctx: Context, paths: list[list[str]], data: list[Line]) -> list[Row]:
+    """机关运行经费 printed as a column beside the 三公 items (上海): one total row."""
+    col = next((i for i, p in enumerate(paths) if any(re.search(vocab.OPERATING_WORD, t) for t in p)), None)
+    line = next((ln for ln in data if _has_amount(ln.cells)), None)
+    if col is None or line is None:
+        return []
+    row: Row = {"doc_id": ctx.doc_id, "seq": 1, "unit": "合计", "row_kind": "total", "source_line": line.no}
+    row.update(_amount_columns(ctx, line, {"total": col, "general_budget": None, "fund_budget": None,
+                                           "state_capital": None}, "operating_costs", "合计"))
+    return [row]
+
+
 # ---------------------------------------------------------------- projects (tables 12, 13)
 
-_UNIT_SUFFIX = re.compile(
-    r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处)(\([^()]*(局|中心|院|所|站|队|馆|会|室|处)\))?$"
-)
+_UNIT_SUFFIX = re.compile(vocab.UNIT_SUFFIX)
 _BRACKETS = str.maketrans("（）【】〔〕", "()[][]")
 
 
@@ -784,63 +833,183 @@ class ProjectRows:
 
 
 def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
-    """Tables 12/13: the department total row, each unit's subtotal row, then its projects."""
+    """Tables 12/13: the department total row, each unit's subtotal row, then its projects.
+
+    Units are told by a unit code (西安: `121001`; a code that heads longer codes is the
+    department again), else by name (a known unit, or a unit-like name whose amount is the
+    sum of the rows after it). Within a unit, rows whose amount is the sum of the rows after
+    them are category subtotals (西安: 通用项目 › 委托咨询业务 › projects), kept as
+    `category` subtotal rows. Projects printed without any unit row belong to the department.
+    The table ends at a note (注：…) or at the title of a table printed into it."""
+    labelled = any(table.labels)
+    name_col = find_column(table, vocab.PROJECT_NAME_LABEL, 0) or 0
+    code_col = find_column(table, vocab.ECON_CODE_LABEL, None)
+    if code_col is not None and code_col >= name_col:
+        code_col = None
+    total_col = next((c for c in (find_column(table, p, None) for p in vocab.PROJECT_TOTAL_LABELS)
+                      if c is not None), None if labelled else 1)
     columns = {
-        "total": find_column(table, r"^合计$", 1),
-        "general_budget": find_column(table, r"一般公共预算", 2),
-        "fund_budget": find_column(table, r"政府性基金", 3),
-        "state_capital": find_column(table, r"国有资本", 4),
+        "total": total_col,
+        "general_budget": find_column(table, r"一般公共预算", None if labelled else 2),
+        "fund_budget": find_column(table, r"政府性基金", None if labelled else 3),
+        "state_capital": find_column(table, r"国有资本", None if labelled else 4),
         "special_account": find_column(table, r"财政专户", None),
-        "unit_funds": find_column(table, r"单位资金", None),
+        "unit_funds": find_column(table, vocab.UNIT_FUNDS_LABEL, None),
     }
     resource = "projects"
-    lines = [] if table.no_data else _join_wrapped(ctx, table.rows, resource)
-    values = [_amount_columns(ctx, line, columns, resource, cell(line.cells, 0)) for line in lines]
-    names = [cell(line.cells, 0) for line in lines]
-    known = {unit_key(n) for n in [*ctx.unit_names, ctx.department or ""] if n}
-    is_unit = _unit_rows(names, values, known)
-    department = unit_key(ctx.department or "")
+    lines = _project_lines(ctx, table, name_col, code_col, resource)
+    values = [_amount_columns(ctx, line, columns, resource, cell(line.cells, name_col)) for line in lines]
+    names = [cell(line.cells, name_col).strip() for line in lines]
+    codes = [_clean(cell(line.cells, code_col)) for line in lines]
+    levels = _project_levels(ctx, names, codes, values, code_col is not None)
+    categories = _categories(levels, values)
     result = ProjectRows([], [])
     unit = None
     prefix = "p" if kind == "current" else "c"
     for index, line in enumerate(lines):
-        name = names[index]
-        first_is_total = index == 0 and (
-            unit_key(name) in (department, "合计", "部门合计")
-            and ((len(lines) > 1 and is_unit[1]) or unit_key(name) != department)
-        )
-        if first_is_total or is_unit[index]:
-            level = "department" if first_is_total else "unit"
-            if level == "unit":
-                unit = name
+        name, level = names[index], levels[index]
+        if level == "unit":
+            unit = name
+        if index in categories:
+            level = "category"
+            ctx.finding("parse.project_category", "info",
+                        f"「{name}」 is a category subtotal of {unit or 'the department'}'s projects, "
+                        "not a project", line.no, resource, name)
+        if level in ("department", "unit", "category"):
             result.subtotals.append({
                 "doc_id": ctx.doc_id, "kind": kind, "seq": len(result.subtotals) + 1,
-                "level": level, "unit": None if first_is_total else name,
+                "level": level, "unit": None if level == "department" else unit or ctx.department,
                 "source_line": line.no, **values[index],
             })
             continue
-        if unit is None:
+        owner = unit
+        if owner is None and ctx.department:
+            owner = ctx.department  # no unit rows printed: the department's own projects
+        elif owner is None:
             ctx.finding("parse.project_without_unit", "warning",
                         "project row before any unit subtotal row", line.no, resource, name)
         seq = len(result.projects) + 1
         result.projects.append({
             "doc_id": ctx.doc_id, "project_id": f"{prefix}{seq:03d}", "kind": kind, "seq": seq,
-            "unit": unit, "name": name, "source_line": line.no, **values[index],
+            "unit": owner, "name": name, "source_line": line.no, **values[index],
         })
     return result
 
 
-def _join_wrapped(ctx: Context, lines: list[Line], resource: str) -> list[Line]:
-    """Join a row whose name ran onto a following line that holds no amounts."""
+def _project_lines(ctx: Context, table: Table, name_col: int, code_col: int | None,
+                   resource: str) -> list[Line]:
+    """The table's rows up to a note or the title of a table printed into it, wrapped names
+    joined."""
+    return _join_wrapped(ctx, _body(ctx, table.rows, resource), resource, name_col, code_col)
+
+
+def _project_levels(ctx: Context, names: list[str], codes: list[str], values: list[Row],
+                    coded: bool) -> list[str]:
+    """department / unit / project per row."""
+    levels = ["project"] * len(names)
+    totals = {"合计", "总计", "部门合计"}
+    if coded:
+        digits = [c if c.isdigit() else "" for c in codes]
+        for index, code in enumerate(digits):
+            if unit_key(names[index]) in totals or codes[index] in totals:
+                levels[index] = "department"
+            elif code:
+                heads = any(d != code and d.startswith(code) for d in digits[index + 1:])
+                levels[index] = "department" if heads else "unit"
+        return levels
+    known = {unit_key(n) for n in [*ctx.unit_names, ctx.department or ""] if n}
+    is_unit = _unit_rows(names, values, known)
+    department = unit_key(ctx.department or "")
+    for index, name in enumerate(names):
+        first_is_total = index == 0 and (
+            unit_key(name) in (department, *totals)
+            and ((len(names) > 1 and is_unit[1]) or unit_key(name) != department)
+        )
+        if first_is_total:
+            levels[index] = "department"
+        elif is_unit[index]:
+            levels[index] = "unit"
+    return levels
+
+
+def _categories(levels: list[str], values: list[Row]) -> set[int]:
+    """Rows inside a unit's block that are subtotals of the rows after them: only where the
+    block's rows do not add up to the unit's amount as they stand, and a reading with
+    category rows makes them add up exactly."""
+    found: set[int] = set()
+    heads = [i for i, level in enumerate(levels) if level != "project"]
+    for position, head in enumerate(heads):
+        end = heads[position + 1] if position + 1 < len(heads) else len(levels)
+        block = list(range(head + 1, end))
+        target = values[head]["total"]
+        amounts = [values[i]["total"] or Decimal(0) for i in block]
+        if target is None or not block or sum(amounts, Decimal(0)) == target:
+            continue
+        tree = _category_tree(amounts, target)
+        if tree:
+            found |= {block[i] for i in tree}
+    return found
+
+
+def _category_tree(amounts: list[Decimal], target: Decimal, depth: int = 2) -> set[int] | None:
+    """Indices of category rows such that every category is the sum of its rows and the
+    top-level rows add up to `target` exactly; None when there is no such reading."""
+    memo: dict[tuple[int, int, Decimal, int], frozenset[int] | None] = {}
+    calls = [0]
+
+    def parse(start: int, end: int, want: Decimal, room: int) -> frozenset[int] | None:
+        if start == end:
+            return frozenset() if want == 0 else None
+        if want < 0 or calls[0] > 200_000:
+            return None
+        key = (start, end, want, room)
+        if key in memo:
+            return memo[key]
+        calls[0] += 1
+        value = amounts[start]
+        found = None
+        if room > 0:
+            for stop in range(start + 2, end + 1):
+                kids = parse(start + 1, stop, value, room - 1)
+                if kids is None:
+                    continue
+                rest = parse(stop, end, want - value, room)
+                if rest is not None:
+                    found = kids | rest | {start}
+                    break
+        if found is None:
+            rest = parse(start + 1, end, want - value, room)
+            found = rest
+        memo[key] = found
+        return found
+
+    if any(a < 0 for a in amounts):
+        return None
+    tree = parse(0, len(amounts), target, depth)
+    return set(tree) if tree else None
+
+
+def _join_wrapped(ctx: Context, lines: list[Line], resource: str, name_col: int = 0,
+                  code_col: int | None = None) -> list[Line]:
+    """Join a row whose name ran onto a following line that holds no amounts (and no code)."""
     out: list[Line] = []
     for line in lines:
         cells = line.cells
-        if out and not _has_amount(cells[1:]) and cell(cells, 0):
+        others = [c for i, c in enumerate(cells) if i != name_col]
+        name = cell(cells, name_col)
+        if out and not _has_amount(others) and not cell(cells, code_col) and name:
             previous = out[-1]
-            first, *rest = previous.text.split("\t")
-            out[-1] = Line(previous.no, "\t".join([first + cells[0], *rest]))
+            parts = previous.text.split("\t")
+            while len(parts) <= name_col:
+                parts.append("")
+            parts[name_col] += name
+            out[-1] = Line(previous.no, "\t".join(parts))
             ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
-                        line.no, resource, first + cells[0], None, line.text)
+                        line.no, resource, parts[name_col], None, line.text)
+            continue
+        if out and not _has_amount(cells) and not name:
+            ctx.finding("parse.wrapped_row", "info", "text of another column continued; not a row",
+                        line.no, resource, None, None, line.text)
             continue
         out.append(line)
     return out

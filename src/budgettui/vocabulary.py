@@ -187,3 +187,16 @@ PERIOD_LABEL = r"\d{4}年|^(?:上年|当年|本年|增减|比上年)"
 CHANGE_LABEL = r"增减|变化|比上年|增长"
 CURRENT_PERIOD = r"当年|本年"
 ROW_PERIOD_LABEL = r"年度|年份"
+#: Tables 12/13: the project (or unit) name column, and the total column in order of
+#: preference (广州 prints 总计 beside the 财政拨款 合计).
+PROJECT_NAME_LABEL = r"名称|支出项目类别|^项目$"
+PROJECT_TOTAL_LABELS = (r"^总计$", r"^合计$", r"^(?:项目金额|金额|预算数|\d{4}年?预算数|小计)$")
+#: A note under a table (注：…, （注：…）, 说明：…): the table ends there.
+NOTE_START = r"^[（(]?(?:注|说明|备注)[:：]"
+#: 机关运行经费: table 11, or a column of 上海's combined 三公 table.
+OPERATING_WORD = "机关运行经费"
+#: 单位资金, which 广州 prints as 其他资金 (the funds that are not 财政拨款 or 财政专户).
+UNIT_FUNDS_LABEL = r"单位资金|其他资金"
+#: How a unit's name ends (a row so named may be a unit's subtotal row in tables 12/13).
+UNIT_SUFFIX = (r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处|讲师团)"
+               r"(\([^()]*(局|中心|院|所|站|队|馆|会|室|处)\))?$")
