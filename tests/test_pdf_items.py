@@ -145,6 +145,8 @@ def test_table_11_shanghai_column_of_the_三公_table(loaded):
     budget = loaded("shanghai-haiyang-2026.pdf")
     rows = budget["operating_costs"].select("unit", "row_kind", "total").rows()
     assert rows == [("合计", "total", None)]  # 本单位无机关运行经费: the cell is empty
+    missing = budget.parsed_findings.filter(pl.col("rule") == "parse.missing_table")["key"].to_list()
+    assert "表11" not in missing and "表10" not in missing
 
 
 # ---------------------------------------------------------------- tables 12 / 13
