@@ -223,3 +223,15 @@ def test_project_sums_hold(loaded, name):
 def test_three_public_sums_hold(loaded, name):
     broken = _broken(loaded(name), ("t10",))
     assert [f for f in broken if not f["rule"].endswith("row_sum")] == []
+
+
+def test_projects_shenzhen_项目支出总表(loaded):
+    # 深圳 prints table 12 as 项目支出总表, its header's first line starting with 总计
+    budget = loaded("shenzhen-xinfang-2026.pdf")
+    assert budget["projects"].height == 6
+    units = budget["project_subtotals"].select("level", "unit", "total").rows()
+    assert units == [("unit", "深圳市信访局", D("1612.29"))]
+    assert _project(budget, "社工服务项目") == ("深圳市信访局", D("498.82"))
+    assert _project(budget, "信访大厅运行") == ("深圳市信访局", D("603.84"))
+    # the unit's projects add up; only rows with 上年结余、结转 (no column of its own) break
+    assert {f["rule"] for f in _broken(budget, ("t12",))} == {"t12.row_sum"}

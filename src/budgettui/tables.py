@@ -841,6 +841,10 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
     them are category subtotals (西安: 通用项目 › 委托咨询业务 › projects), kept as
     `category` subtotal rows. Projects printed without any unit row belong to the department.
     The table ends at a note (注：…) or at the title of a table printed into it."""
+    grid, data = _header_grid(table)
+    if len(data) < len(table.rows):  # header lines taken for rows (深圳: a line starting 总计)
+        labels = [path[-1] if path else "" for path in _column_paths(grid)]
+        table = Table(table.section, labels, table.groups, data, table.no_data, table.unit)
     labelled = any(table.labels)
     name_col = find_column(table, vocab.PROJECT_NAME_LABEL, 0) or 0
     code_col = find_column(table, vocab.ECON_CODE_LABEL, None)

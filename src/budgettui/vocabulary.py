@@ -199,4 +199,10 @@ OPERATING_WORD = "机关运行经费"
 UNIT_FUNDS_LABEL = r"单位资金|其他资金"
 #: How a unit's name ends (a row so named may be a unit's subtotal row in tables 12/13).
 UNIT_SUFFIX = (r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处|讲师团)"
-               r"(\([^()]*(局|中心|院|所|站|队|馆|会|室|处)\))?$")
+               r"(\([^()]*(局|中心|院|所|站|队|馆|会|室|处|本级)\))?$")
+#: More titles of table 12: 深圳 prints its projects as 项目支出总表 (its 支出总表 is table 3's
+#: title without 项目, so this cannot take another table's place).
+PROJECT_TITLES = (r"项目支出总表",)
+TABLE_KINDS = tuple(TableKind(k.no, k.resource, k.titles + PROJECT_TITLES) if k.no == 12 else k
+                    for k in TABLE_KINDS)
+BY_NUMBER = {kind.no: kind for kind in TABLE_KINDS}
