@@ -190,6 +190,8 @@ def test_projects_yantai_without_unit_rows_belong_to_the_department(loaded):
     assert _project(budget, "原审计署烟台基地退休人员补助经费") == ("烟台市审计局", D("170.00"))
     # the 政府采购预算表 printed into the table is not read as projects
     assert "一般公共服务支出" not in budget["projects"]["name"].to_list()
+    # no unit rows: the projects are compared with the 合计 row by the parser (they add up)
+    assert "parse.projects_sum" not in budget.parsed_findings["rule"].to_list()
 
 
 # ---------------------------------------------------------------- the identities

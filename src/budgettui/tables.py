@@ -897,7 +897,23 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
             "doc_id": ctx.doc_id, "project_id": f"{prefix}{seq:03d}", "kind": kind, "seq": seq,
             "unit": owner, "name": name, "source_line": line.no, **values[index],
         })
+    _check_without_units(ctx, result, resource)
     return result
+
+
+def _check_without_units(ctx: Context, result: ProjectRows, resource: str) -> None:
+    """Without unit rows no rule compares the projects with the department's 合计 row (烟台):
+    a difference the document prints is a finding here."""
+    head = next((r for r in result.subtotals if r["level"] == "department"), None)
+    if head is None or head["total"] is None or not result.projects or any(
+            r["level"] == "unit" for r in result.subtotals):
+        return
+    found = sum((p["total"] or Decimal(0) for p in result.projects), Decimal(0))
+    if abs(found - head["total"]) > Decimal("0.01") * max(2, len(result.projects)):
+        ctx.finding("parse.projects_sum", "warning",
+                    f"the department's {len(result.projects)} projects add up to {found.normalize():f}; "
+                    f"its 合计 row says {head['total'].normalize():f}", head["source_line"], resource,
+                    "部门合计", f"{head['total'].normalize():f}", f"{found.normalize():f}")
 
 
 def _project_lines(ctx: Context, table: Table, name_col: int, code_col: int | None,
