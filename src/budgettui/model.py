@@ -284,6 +284,8 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
         if no in tables.PARSERS:
             name, parser = tables.PARSERS[no]
             rows[name] = parser(ctx, table)
+            if no == 10 and 11 not in seg.tables and vocab.OPERATING_WORD in section.title:
+                rows["operating_costs"] = tables.parse_operating_costs(ctx, table)  # 上海: one table
             if no == 11:
                 ctx.unit_names += [r["unit"] for r in rows[name] if r["row_kind"] == "item"]
         else:
@@ -379,8 +381,9 @@ def _check_year(ctx: Context, document: Row) -> None:
 
 
 def _report_structure(ctx: Context, seg: Segments) -> None:
+    combined = 10 in seg.tables and vocab.OPERATING_WORD in seg.tables[10].title  # 上海: 11 is in 10
     for no in sorted(tables.PARSERS.keys() | {12, 13}):
-        if no in seg.tables:
+        if no in seg.tables or (no == 11 and combined):
             continue
         if no in seg.listed:  # its title is printed (contents or a page) but no table follows
             ctx.finding("parse.missing_table", "error",
@@ -415,6 +418,7 @@ def _units(doc_id: str, overview_units: list[Row], rows: dict[str, list[Row]]) -
             add(row["unit"], None, row["source_line"])
     for row in [*rows["projects"], *rows["project_subtotals"]]:
         if row["unit"]:
+            add(row["unit"], None, row["source_line"])  # projects of a department without unit rows
             row["unit_id"] = seen[tables.unit_key(row["unit"])]["unit_id"]
     return units
 

@@ -181,7 +181,8 @@ class _Segmenter:
             return
         if no == 0:
             self.seg.others.append(section)
-        elif no in self.seg.tables and self.seg.tables[no].has_rows:
+        elif no in self.seg.tables and self.seg.tables[no].has_rows \
+                and any("\t" in ln.text.strip() for ln in self.seg.tables[no].lines):
             self.seg.duplicates.append((no, line.no))  # parsed nowhere: the first copy counts
         else:
             self.seg.tables[no] = section  # new, or replacing a title of the contents

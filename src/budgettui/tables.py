@@ -987,82 +987,348 @@ def parse_fiscal_summary(ctx: Context, table: Table) -> list[Row]:
 
 
 def parse_basic_by_economic(ctx: Context, table: Table) -> list[Row]:
-    """Table 6: economic items grouped under their 类 rows (a row with no government name)."""
+    """Table 6: economic items under their 类 rows (301, 302 …), the 合计 row at top or bottom.
+
+    The economic code is read from its own column (科目编码, 部门经济科目编码) or from the
+    front of the name (`[30101]基本工资`): a 3-digit code is a group row, a 5-digit code an
+    item of the group above. A table printed without codes is read by its names: a row
+    without a government item is a group. The amounts are found by their labels: 合计 (小计,
+    总计, 预算数), 人员经费 (人员类, 人员支出) and 公用经费 (日常公用支出)."""
+    labelled = any(table.labels)
+    code_col = find_column(table, vocab.ECON_CODE_LABEL, None)
+    if code_col is None:
+        name_col = 0
+    else:
+        name_col = find_column(table, vocab.ECON_NAME_LABEL, code_col + 1, start=code_col + 1)
+        name_col = code_col + 1 if name_col is None else name_col
+    gov_col = find_column(table, vocab.GOV_ECON_NAME_LABEL, None if labelled else 1)
     columns = {
-        "total": find_column(table, r"^合计$", 2),
-        "personnel": find_column(table, r"人员经费", 3),
-        "public": find_column(table, r"公用经费", 4),
+        "total": find_column(table, vocab.ECON_TOTAL_LABEL, 2),
+        "personnel": find_column(table, vocab.PERSONNEL_LABEL, None if labelled else 3),
+        "public": find_column(table, vocab.PUBLIC_LABEL, None if labelled else 4),
     }
+    resource = "basic_expenditure_by_economic"
     rows: list[Row] = []
     group = None
-    for line in table.rows if not table.no_data else []:
+    seen: set[str] = set()
+    for line in _body(ctx, table.rows, resource):
         cells = line.cells
-        dept, gov = cell(cells, 0), cell(cells, 1)
-        if _clean(dept) in ("合计", "总计"):
-            kind, row_group = "total", None
+        name = _clean(cell(cells, name_col))
+        code = _clean(cell(cells, code_col))
+        bracket = _BRACKET_CODE.match(name)
+        if bracket and not code:
+            code, name = bracket.group(1), name[bracket.end():]
+        gov = _clean(cell(cells, gov_col))
+        coded = code_col is not None or bracket is not None
+        if name in ("合计", "总计") or code in ("合计", "总计"):
+            kind, row_group, name = "total", None, "合计"
+        elif code and _ECON_CODE.match(code):
+            if len(code) == 3:
+                # a group printed again (under another government item) gets that item's name
+                key = f"{name}/{gov}" if name in seen and gov else name
+                seen.add(name)
+                kind, row_group, group, name = "group", None, key, key
+            else:
+                kind, row_group = "item", group
+        elif coded and rows and name and not _has_amount(cells):
+            rows[-1]["dept_econ_name"] += name
+            ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
+                        line.no, resource, rows[-1]["dept_econ_name"], None, line.text)
+            continue
+        elif coded:
+            ctx.finding("parse.unplaced_row", "warning", "row has no economic code",
+                        line.no, resource, name or None, None, line.text)
+            continue
         elif not gov:
-            kind, group, row_group = "group", dept, None
+            kind, group, row_group = "group", name, None
         else:
             kind, row_group = "item", group
-        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "dept_econ_name": dept,
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "dept_econ_name": name,
                     "gov_econ_name": gov or None, "row_kind": kind, "group": row_group,
                     "source_line": line.no}
-        row.update(_amount_columns(ctx, line, columns, "basic_expenditure_by_economic", dept))
+        row.update(_amount_columns(ctx, line, columns, resource, name))
         rows.append(row)
     return rows
+
+
+_ECON_CODE = re.compile(r"^\d{3}(?:\d{2})?$")
+_BRACKET_CODE = re.compile(r"^[\[【](\d{3}(?:\d{2})?)[\]】]")
 
 
 def _by_fund(table: Table) -> dict[str, int | None]:
+    """Columns 合计 / 一般公共预算 / 政府性基金 / 国有资本 by label (by position only when the
+    table printed no header)."""
+    labelled = any(table.labels)
     return {
-        "total": find_column(table, r"^合计$", 1),
-        "general_budget": find_column(table, r"一般公共预算", 2),
-        "fund_budget": find_column(table, r"政府性基金", 3),
-        "state_capital": find_column(table, r"国有资本", 4),
+        "total": find_column(table, vocab.FUND_TOTAL_LABEL, 1),
+        "general_budget": find_column(table, r"一般公共预算", None if labelled else 2),
+        "fund_budget": find_column(table, r"政府性基金", None if labelled else 3),
+        "state_capital": find_column(table, r"国有资本", None if labelled else 4),
     }
 
 
+def _header_grid(table: Table) -> tuple[list[list[str]], list[Line]]:
+    """The header lines of a table as printed (cells in grid columns) and its data lines.
+
+    A header line that starts with 合计 (the 三公 total's column) was taken for a data row by
+    `split_table`; lines before the first one with an amount are header here."""
+    first = table.rows[0].no if table.rows else None
+    grid: list[list[str]] = []
+    for line in table.section.lines:
+        if first is not None and line.no >= first:
+            break
+        text = line.text.strip()
+        if line.blank or ("\t" not in text and (vocab.META.match(text) or vocab.UNIT.search(text))):
+            continue
+        if vocab.META.match(text) or _is_column_numbers(line.cells):
+            continue
+        grid.append(line.cells)
+    rows = list(table.rows)
+    while rows and not _has_amount(rows[0].cells) and _labels_only(rows[0].cells):
+        grid.append(rows.pop(0).cells)
+    return grid, rows
+
+
+def _body(ctx: Context, lines: list[Line], resource: str) -> list[Line]:
+    """A table's data lines up to a note under it (注：…) or the title of a table printed
+    into it (the rest is not this table's)."""
+    kept: list[Line] = []
+    for line in lines:
+        filled = [c for c in line.cells if c]
+        text = _clean(filled[0]) if filled else ""
+        if len(filled) == 1 and (re.match(vocab.NOTE_START, text) or vocab.table_kind(text)[2]):
+            ctx.finding("parse.table_end", "info", f"the table ends at 「{filled[0][:40]}」",
+                        line.no, resource, None, None, line.text)
+            break
+        kept.append(line)
+    return kept
+
+
+def _grid_paths(grid: list[list[str]]) -> list[list[str]]:
+    """Per column, its header texts top to bottom. A merged cell is printed once, in its first
+    column: it spans right over the empty cells that have a header below them and the same
+    header above them."""
+    width = max((len(r) for r in grid), default=0)
+    cells = [[_clean(r[c]) if c < len(r) else "" for c in range(width)] for r in grid]
+    for level, row in enumerate(cells):
+        for col in range(1, width):
+            if row[col] or not row[col - 1]:
+                continue
+            below = any(cells[k][col] for k in range(level + 1, len(cells)))
+            above = all(cells[k][col] == cells[k][col - 1] for k in range(level))
+            if below and above:
+                row[col] = row[col - 1]
+    return [[cells[k][c] for k in range(len(cells)) if cells[k][c]] for c in range(width)]
+
+
+def _three_public_role(path: list[str]) -> tuple[str | None, str, bool]:
+    """(role, fund, strong) of a wide table's column: role total / travel / reception /
+    vehicles / purchase / operation (None for another measure), the fund column it holds."""
+    fund = next((name for name, pattern in vocab.FUND_LABELS if path and re.search(pattern, path[-1])),
+                "total")
+    if any(re.search(vocab.THREE_PUBLIC_OTHER, text) for text in path):
+        return None, fund, False
+    totalish = False
+    for text in reversed(path):
+        for role, pattern in vocab.THREE_PUBLIC_ITEMS:
+            if re.search(pattern, text):
+                return role, fund, True
+        if re.search(vocab.THREE_PUBLIC_TOTAL, text):
+            totalish = True
+        elif re.search(vocab.THREE_PUBLIC_WORD, text):
+            return "total", fund, True  # the 三公 group's own 合计 / 小计 (or the only column)
+    return ("total", fund, False) if totalish else (None, fund, False)
+
+
 def parse_three_public_costs(ctx: Context, table: Table) -> list[Row]:
-    """Table 10: 出国, 接待, 车辆 with ① 购置 and ② 运行维护 under 车辆; the 合计 row."""
+    """Table 10: 合计, 出国, 接待, 车辆 with 购置 and 运行维护 under 车辆.
+
+    Printed as rows (an item per row, amounts by fund) or as columns (a row per unit or year,
+    the items in a wide header, maybe by fund and for several years); either way the rows
+    here are the items of the department (the 合计 row) for the budget year."""
+    grid, data = _header_grid(table)
+    data = _body(ctx, data, "three_public_costs")
+    if any(re.search(vocab.THREE_PUBLIC_ITEMS[0][1] + "|" + vocab.THREE_PUBLIC_ITEMS[1][1], c)
+           for r in grid for c in r if c):
+        return _three_public_wide(ctx, table, grid, data)
     columns = _by_fund(table)
+    resource = "three_public_costs"
     rows: list[Row] = []
     parent = None
-    for line in table.rows if not table.no_data else []:
-        item = _clean(cell(line.cells, 0))
-        if item in ("合计", "总计"):
+    for line in data:
+        printed = _clean(cell(line.cells, 0))
+        item = _strip_numbering(printed)
+        if not _has_amount(line.cells) and not item:
+            continue
+        if re.search(vocab.THREE_PUBLIC_OTHER, item) and not re.search(vocab.THREE_PUBLIC_WORD, item):
+            ctx.finding("parse.other_measure", "info",
+                        f"row {item!r} is not one of the 三公 items; not kept in three_public_costs",
+                        line.no, resource, item, None, line.text)
+            continue
+        role = next((r for r, p in vocab.THREE_PUBLIC_ITEMS if re.search(p, item)), None)
+        if role is None and re.search(vocab.THREE_PUBLIC_TOTAL + "|" + vocab.THREE_PUBLIC_WORD, item):
+            role = "total"
+        if role == "total":
             kind, row_parent = "total", None
-        elif item[:1] in "①②③④⑤" or re.match(r"^\d[、.]", item):
-            kind, row_parent = "item", parent
-            item = item.lstrip("①②③④⑤").strip()
-        elif "购置及运行" in item:
+        elif role == "vehicles":
             kind, row_parent, parent = "group", None, item
+        elif role in ("purchase", "operation"):
+            kind, row_parent = "item", parent
         else:
             kind, row_parent = "item", None
+            if role is None:
+                ctx.finding("parse.unknown_item", "warning", f"row {item!r} is no 三公 item",
+                            line.no, resource, item, None, line.text)
         row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "item": item,
                     "parent_item": row_parent, "row_kind": kind, "source_line": line.no}
-        row.update(_amount_columns(ctx, line, columns, "three_public_costs", item))
+        row.update(_amount_columns(ctx, line, columns, resource, item))
         rows.append(row)
     return rows
+
+
+def _strip_numbering(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _ITEM_NUMBER.sub("", text)
+    return text
+
+
+_ITEM_NUMBER = re.compile(r"^(?:其中[:：]|[（(][一二三四五六七八九十\d]+[)）]|[①②③④⑤⑥⑦⑧⑨]|"
+                          r"\d+[、.．](?!\d)|[一二三四五六七八九十]+、)")
+
+
+def _period(text: str) -> str | None:
+    return text if re.search(vocab.PERIOD_LABEL, text) else None
+
+
+def _three_public_wide(ctx: Context, table: Table, grid: list[list[str]], data: list[Line]) -> list[Row]:
+    """Table 10 printed with its items as columns (深圳, 长沙, 无锡, 烟台, 上海, 西安)."""
+    resource = "three_public_costs"
+    paths = _grid_paths(grid)
+    year = str(table.section.year) if table.section.year else None
+    # the period (year) of each column, and the one to read: the budget year's
+    periods = [next((t for t in p if _period(t)), None) for p in paths]
+    wanted = _pick_period([p for p in periods if p], year)
+    # a column that names the year of each row (深圳: 年度)
+    year_col = next((i for i, p in enumerate(paths) if p and re.fullmatch(vocab.ROW_PERIOD_LABEL, p[-1])), None)
+    roles: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    strong: dict[str, bool] = {}
+    for col, path in enumerate(paths):
+        if wanted is not None and periods[col] != wanted:
+            continue
+        role, fund, is_strong = _three_public_role(path)
+        if role is None:
+            continue
+        if role == "total" and strong.get("total") and not is_strong:
+            continue
+        if role == "total" and is_strong and not strong.get("total"):
+            roles.pop("total", None)
+        if fund in roles.get(role, {}):
+            continue
+        roles.setdefault(role, {})[fund] = col
+        strong[role] = strong.get(role, False) or is_strong
+        if role not in names:
+            pattern = dict(vocab.THREE_PUBLIC_ITEMS).get(role, "$^")
+            names[role] = _strip_numbering(next((t for t in reversed(path) if re.search(pattern, t)), "合计"))
+    lines = [line for line in data if _has_amount(line.cells)]
+    if year_col is not None:
+        years = [_clean(cell(line.cells, year_col)) for line in lines]
+        pick = _pick_period([y for y in years if _period(y)], year)
+        lines = [line for line, y in zip(lines, years, strict=True) if y == pick] or lines
+    chosen = next((line for line in lines if any(_clean(c) in ("合计", "总计") for c in line.cells
+                                                 if not is_amount(c))), lines[0] if lines else None)
+    if chosen is None:
+        return []
+    left = [line for line in data if line is not chosen and _has_amount(line.cells)]
+    if left or (wanted is not None and len(set(filter(None, periods))) > 1):
+        ctx.finding("parse.other_measure", "info",
+                    f"wide 三公 table: the row on line {chosen.no} (period {wanted or 'as printed'}) "
+                    f"is read; {len(left)} other rows (units, years) are not kept",
+                    chosen.no, resource, None, None, None)
+    rows: list[Row] = []
+    order = ("total", "travel", "reception", "vehicles", "purchase", "operation")
+    for role in order:
+        if role not in roles:
+            continue
+        item = names[role]
+        kind = {"total": "total", "vehicles": "group"}.get(role, "item")
+        parent = names.get("vehicles") if role in ("purchase", "operation") else None
+        columns = {f: roles[role].get(f) for f in ("total", "general_budget", "fund_budget", "state_capital")}
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "item": item, "parent_item": parent,
+                    "row_kind": kind, "source_line": chosen.no}
+        row.update(_amount_columns(ctx, chosen, columns, resource, item))
+        rows.append(row)
+    return rows
+
+
+def _pick_period(periods: list[str], year: str | None) -> str | None:
+    """The budget year's period among a table's: the one naming the year, else 当年/本年, else
+    the latest year printed (a change column never)."""
+    candidates = [p for p in dict.fromkeys(periods) if not re.search(vocab.CHANGE_LABEL, p)]
+    if not candidates:
+        return None
+    if year:
+        named = [p for p in candidates if year in p]
+        if named:
+            return named[0]
+    current = [p for p in candidates if re.search(vocab.CURRENT_PERIOD, p)]
+    if current:
+        return current[0]
+    dated = sorted((p for p in candidates if re.search(r"\d{4}", p)), key=lambda p: re.search(r"\d{4}", p).group())
+    return dated[-1] if dated else candidates[-1]
 
 
 def parse_operating_costs(ctx: Context, table: Table) -> list[Row]:
-    """Table 11: the department total, then each unit."""
+    """Table 11: the department total, then each unit (amounts by fund).
+
+    Two other printings: by economic item (无锡: 合计, 302 商品和服务支出, 30201 办公费 …; the
+    `unit` column then holds the item, rows are `group` and `detail`, never units), and as a
+    column of 上海's 单位“三公”经费和机关运行经费预算表 (one `total` row)."""
+    resource = "operating_costs"
+    grid, data = _header_grid(table)
+    data = _body(ctx, data, resource)
+    paths = _grid_paths(grid)
+    if any(re.search(vocab.THREE_PUBLIC_WORD, t) for p in paths for t in p):
+        return _operating_column(ctx, paths, data)
+    code_col = find_column(table, vocab.ECON_CODE_LABEL, None)
+    name_col = 0 if code_col is None else code_col + 1
     columns = _by_fund(table)
     rows: list[Row] = []
-    for line in table.rows if not table.no_data else []:
-        unit = cell(line.cells, 0)
-        kind = "total" if _clean(unit) in ("部门合计", "合计", "总计") else "item"
-        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "unit": unit, "row_kind": kind,
+    for line in data:
+        unit = cell(line.cells, name_col).strip()
+        code = _clean(cell(line.cells, code_col))
+        if not unit and not code and not _has_amount(line.cells):
+            continue
+        if _clean(unit) in ("部门合计", "合计", "总计") or code in ("合计", "总计"):
+            kind = "total"
+        elif code_col is not None:
+            kind = "group" if len(code) == 3 else "detail"
+            unit = f"{code} {unit}".strip()
+        else:
+            kind = "item"
+        row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "unit": unit or "合计", "row_kind": kind,
                     "source_line": line.no}
-        row.update(_amount_columns(ctx, line, columns, "operating_costs", unit))
+        row.update(_amount_columns(ctx, line, columns, resource, unit))
         rows.append(row)
     return rows
+
+
+def _operating_column(ctx: Context, paths: list[list[str]], data: list[Line]) -> list[Row]:
+    """机关运行经费 printed as a column beside the 三公 items (上海): one total row."""
+    col = next((i for i, p in enumerate(paths) if any(re.search(vocab.OPERATING_WORD, t) for t in p)), None)
+    line = next((ln for ln in data if _has_amount(ln.cells)), None)
+    if col is None or line is None:
+        return []
+    row: Row = {"doc_id": ctx.doc_id, "seq": 1, "unit": "合计", "row_kind": "total", "source_line": line.no}
+    row.update(_amount_columns(ctx, line, {"total": col, "general_budget": None, "fund_budget": None,
+                                           "state_capital": None}, "operating_costs", "合计"))
+    return [row]
 
 
 # ---------------------------------------------------------------- projects (tables 12, 13)
 
-_UNIT_SUFFIX = re.compile(
-    r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处)(\([^()]*(局|中心|院|所|站|队|馆|会|室|处)\))?$"
-)
+_UNIT_SUFFIX = re.compile(vocab.UNIT_SUFFIX)
 _BRACKETS = str.maketrans("（）【】〔〕", "()[][]")
 
 
@@ -1078,63 +1344,203 @@ class ProjectRows:
 
 
 def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
-    """Tables 12/13: the department total row, each unit's subtotal row, then its projects."""
+    """Tables 12/13: the department total row, each unit's subtotal row, then its projects.
+
+    Units are told by a unit code (西安: `121001`; a code that heads longer codes is the
+    department again), else by name (a known unit, or a unit-like name whose amount is the
+    sum of the rows after it). Within a unit, rows whose amount is the sum of the rows after
+    them are category subtotals (西安: 通用项目 › 委托咨询业务 › projects), kept as
+    `category` subtotal rows. Projects printed without any unit row belong to the department.
+    The table ends at a note (注：…) or at the title of a table printed into it."""
+    grid, data = _header_grid(table)
+    if len(data) < len(table.rows):  # header lines taken for rows (深圳: a line starting 总计)
+        labels = [path[-1] if path else "" for path in _grid_paths(grid)]
+        table = Table(table.section, labels, table.groups, data, table.no_data, table.unit)
+    labelled = any(table.labels)
+    name_col = find_column(table, vocab.PROJECT_NAME_LABEL, 0) or 0
+    code_col = find_column(table, vocab.ECON_CODE_LABEL, None)
+    if code_col is not None and code_col >= name_col:
+        code_col = None
+    total_col = next((c for c in (find_column(table, p, None) for p in vocab.PROJECT_TOTAL_LABELS)
+                      if c is not None), None if labelled else 1)
     columns = {
-        "total": find_column(table, r"^合计$", 1),
-        "general_budget": find_column(table, r"一般公共预算", 2),
-        "fund_budget": find_column(table, r"政府性基金", 3),
-        "state_capital": find_column(table, r"国有资本", 4),
+        "total": total_col,
+        "general_budget": find_column(table, r"一般公共预算", None if labelled else 2),
+        "fund_budget": find_column(table, r"政府性基金", None if labelled else 3),
+        "state_capital": find_column(table, r"国有资本", None if labelled else 4),
         "special_account": find_column(table, r"财政专户", None),
-        "unit_funds": find_column(table, r"单位资金", None),
+        "unit_funds": find_column(table, vocab.UNIT_FUNDS_LABEL, None),
     }
     resource = "projects"
-    lines = [] if table.no_data else _join_wrapped(ctx, table.rows, resource)
-    values = [_amount_columns(ctx, line, columns, resource, cell(line.cells, 0)) for line in lines]
-    names = [cell(line.cells, 0) for line in lines]
-    known = {unit_key(n) for n in [*ctx.unit_names, ctx.department or ""] if n}
-    is_unit = _unit_rows(names, values, known)
-    department = unit_key(ctx.department or "")
+    lines = _project_lines(ctx, table, name_col, code_col, resource)
+    values = [_amount_columns(ctx, line, columns, resource, cell(line.cells, name_col)) for line in lines]
+    names = [cell(line.cells, name_col).strip() for line in lines]
+    codes = [_clean(cell(line.cells, code_col)) for line in lines]
+    levels = _project_levels(ctx, names, codes, values, code_col is not None)
+    categories = _categories(levels, values)
     result = ProjectRows([], [])
     unit = None
     prefix = "p" if kind == "current" else "c"
     for index, line in enumerate(lines):
-        name = names[index]
-        first_is_total = index == 0 and (
-            unit_key(name) in (department, "合计", "部门合计")
-            and ((len(lines) > 1 and is_unit[1]) or unit_key(name) != department)
-        )
-        if first_is_total or is_unit[index]:
-            level = "department" if first_is_total else "unit"
-            if level == "unit":
-                unit = name
+        name, level = names[index], levels[index]
+        if level == "unit":
+            unit = name
+        if index in categories:
+            level = "category"
+            ctx.finding("parse.project_category", "info",
+                        f"「{name}」 is a category subtotal of {unit or 'the department'}'s projects, "
+                        "not a project", line.no, resource, name)
+        if level in ("department", "unit", "category"):
             result.subtotals.append({
                 "doc_id": ctx.doc_id, "kind": kind, "seq": len(result.subtotals) + 1,
-                "level": level, "unit": None if first_is_total else name,
+                "level": level, "unit": None if level == "department" else unit or ctx.department,
                 "source_line": line.no, **values[index],
             })
             continue
-        if unit is None:
+        owner = unit
+        if owner is None and ctx.department:
+            owner = ctx.department  # no unit rows printed: the department's own projects
+        elif owner is None:
             ctx.finding("parse.project_without_unit", "warning",
                         "project row before any unit subtotal row", line.no, resource, name)
         seq = len(result.projects) + 1
         result.projects.append({
             "doc_id": ctx.doc_id, "project_id": f"{prefix}{seq:03d}", "kind": kind, "seq": seq,
-            "unit": unit, "name": name, "source_line": line.no, **values[index],
+            "unit": owner, "name": name, "source_line": line.no, **values[index],
         })
+    _check_without_units(ctx, result, resource)
     return result
 
 
-def _join_wrapped(ctx: Context, lines: list[Line], resource: str) -> list[Line]:
-    """Join a row whose name ran onto a following line that holds no amounts."""
+def _check_without_units(ctx: Context, result: ProjectRows, resource: str) -> None:
+    """Without unit rows no rule compares the projects with the department's 合计 row (烟台):
+    a difference the document prints is a finding here."""
+    head = next((r for r in result.subtotals if r["level"] == "department"), None)
+    if head is None or head["total"] is None or not result.projects or any(
+            r["level"] == "unit" for r in result.subtotals):
+        return
+    found = sum((p["total"] or Decimal(0) for p in result.projects), Decimal(0))
+    if abs(found - head["total"]) > Decimal("0.01") * max(2, len(result.projects)):
+        ctx.finding("parse.projects_sum", "warning",
+                    f"the department's {len(result.projects)} projects add up to {found.normalize():f}; "
+                    f"its 合计 row says {head['total'].normalize():f}", head["source_line"], resource,
+                    "部门合计", f"{head['total'].normalize():f}", f"{found.normalize():f}")
+
+
+def _project_lines(ctx: Context, table: Table, name_col: int, code_col: int | None,
+                   resource: str) -> list[Line]:
+    """The table's rows up to a note or the title of a table printed into it, wrapped names
+    joined."""
+    return _join_wrapped(ctx, _body(ctx, table.rows, resource), resource, name_col, code_col)
+
+
+def _project_levels(ctx: Context, names: list[str], codes: list[str], values: list[Row],
+                    coded: bool) -> list[str]:
+    """department / unit / project per row."""
+    levels = ["project"] * len(names)
+    totals = {"合计", "总计", "部门合计"}
+    if coded:
+        digits = [c if c.isdigit() else "" for c in codes]
+        for index, code in enumerate(digits):
+            if unit_key(names[index]) in totals or codes[index] in totals:
+                levels[index] = "department"
+            elif code:
+                heads = any(d != code and d.startswith(code) for d in digits[index + 1:])
+                levels[index] = "department" if heads else "unit"
+        return levels
+    known = {unit_key(n) for n in [*ctx.unit_names, ctx.department or ""] if n}
+    is_unit = _unit_rows(names, values, known)
+    department = unit_key(ctx.department or "")
+    for index, name in enumerate(names):
+        first_is_total = index == 0 and (
+            unit_key(name) in (department, *totals)
+            and ((len(names) > 1 and is_unit[1]) or unit_key(name) != department)
+        )
+        if first_is_total:
+            levels[index] = "department"
+        elif is_unit[index]:
+            levels[index] = "unit"
+    return levels
+
+
+def _categories(levels: list[str], values: list[Row]) -> set[int]:
+    """Rows inside a unit's block that are subtotals of the rows after them: only where the
+    block's rows do not add up to the unit's amount as they stand, and a reading with
+    category rows makes them add up exactly."""
+    found: set[int] = set()
+    heads = [i for i, level in enumerate(levels) if level != "project"]
+    for position, head in enumerate(heads):
+        end = heads[position + 1] if position + 1 < len(heads) else len(levels)
+        block = list(range(head + 1, end))
+        target = values[head]["total"]
+        amounts = [values[i]["total"] or Decimal(0) for i in block]
+        if target is None or not block or sum(amounts, Decimal(0)) == target:
+            continue
+        tree = _category_tree(amounts, target)
+        if tree:
+            found |= {block[i] for i in tree}
+    return found
+
+
+def _category_tree(amounts: list[Decimal], target: Decimal, depth: int = 2) -> set[int] | None:
+    """Indices of category rows such that every category is the sum of its rows and the
+    top-level rows add up to `target` exactly; None when there is no such reading."""
+    memo: dict[tuple[int, int, Decimal, int], frozenset[int] | None] = {}
+    calls = [0]
+
+    def parse(start: int, end: int, want: Decimal, room: int) -> frozenset[int] | None:
+        if start == end:
+            return frozenset() if want == 0 else None
+        if want < 0 or calls[0] > 200_000:
+            return None
+        key = (start, end, want, room)
+        if key in memo:
+            return memo[key]
+        calls[0] += 1
+        value = amounts[start]
+        found = None
+        if room > 0:
+            for stop in range(start + 2, end + 1):
+                kids = parse(start + 1, stop, value, room - 1)
+                if kids is None:
+                    continue
+                rest = parse(stop, end, want - value, room)
+                if rest is not None:
+                    found = kids | rest | {start}
+                    break
+        if found is None:
+            rest = parse(start + 1, end, want - value, room)
+            found = rest
+        memo[key] = found
+        return found
+
+    if any(a < 0 for a in amounts):
+        return None
+    tree = parse(0, len(amounts), target, depth)
+    return set(tree) if tree else None
+
+
+def _join_wrapped(ctx: Context, lines: list[Line], resource: str, name_col: int = 0,
+                  code_col: int | None = None) -> list[Line]:
+    """Join a row whose name ran onto a following line that holds no amounts (and no code)."""
     out: list[Line] = []
     for line in lines:
         cells = line.cells
-        if out and not _has_amount(cells[1:]) and cell(cells, 0):
+        others = [c for i, c in enumerate(cells) if i != name_col]
+        name = cell(cells, name_col)
+        if out and not _has_amount(others) and not cell(cells, code_col) and name:
             previous = out[-1]
-            first, *rest = previous.text.split("\t")
-            out[-1] = Line(previous.no, "\t".join([first + cells[0], *rest]))
+            parts = previous.text.split("\t")
+            while len(parts) <= name_col:
+                parts.append("")
+            parts[name_col] += name
+            out[-1] = Line(previous.no, "\t".join(parts))
             ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
-                        line.no, resource, first + cells[0], None, line.text)
+                        line.no, resource, parts[name_col], None, line.text)
+            continue
+        if out and not _has_amount(cells) and not name:
+            ctx.finding("parse.wrapped_row", "info", "text of another column continued; not a row",
+                        line.no, resource, None, None, line.text)
             continue
         out.append(line)
     return out

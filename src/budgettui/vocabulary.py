@@ -249,3 +249,55 @@ SUBJECT_INCOME_COLUMNS: dict[str, tuple[str, str | None]] = {
 SUBJECT_FISCAL_COLUMN = re.compile(r"^(?:本级)?财政拨款(?:收入)?$")
 #: A line that ends a subject table's rows: a note under it.
 SUBJECT_NOTE = re.compile(r"^[（(]?(?:注|备注|说明)[：:]")
+
+# ---- itemised tables (6, 10, 11, 12, 13)
+
+#: Table 6 column labels: the economic code (科目编码, 部门经济科目编码), the item's name, the
+#: government economic item, and the amounts 合计 / 人员经费 / 公用经费 in each city's words.
+ECON_CODE_LABEL = r"编码|代码"
+ECON_NAME_LABEL = r"名称"
+GOV_ECON_NAME_LABEL = r"^政府.*名称"
+ECON_TOTAL_LABEL = r"^(?:合计|小计|总计|预算数?|金额|\d{4}年?预算数)$"
+PERSONNEL_LABEL = r"人员"
+PUBLIC_LABEL = r"公用"
+#: Table 10/11 amount columns: the total, and each fund (column name, label pattern).
+FUND_TOTAL_LABEL = r"^(?:合计|总计|小计|预算数?|金额|\d{4}年?预算数|机关运行经费(?:支出|预算数?)?)$"
+FUND_LABELS = (("general_budget", r"一般公共预算"), ("fund_budget", r"政府性基金"),
+               ("state_capital", r"国有资本"))
+#: Table 10 items (role, pattern), matched on a row's item or a wide header's text; the order
+#: matters: 购置及运行 before 购置 and 运行.
+THREE_PUBLIC_ITEMS = (
+    ("travel", r"出国"),
+    ("reception", r"接待"),
+    ("vehicles", r"购置(?:及|和|与)运行|车辆购置及运"),
+    ("purchase", r"购置"),
+    ("operation", r"运行"),
+)
+THREE_PUBLIC_TOTAL = r"^(?:合计|总计|小计)$"
+THREE_PUBLIC_WORD = r"三公"
+#: Measures printed in or beside a 三公 table that are not 三公 items.
+THREE_PUBLIC_OTHER = r"会议费|培训费|行政经费|机关运行经费"
+#: Period headers of wide tables (2025年预算数, 上年, 当年, 增减变化情况) and the change column.
+PERIOD_LABEL = r"\d{4}年|^(?:上年|当年|本年|增减|比上年)"
+CHANGE_LABEL = r"增减|变化|比上年|增长"
+CURRENT_PERIOD = r"当年|本年"
+ROW_PERIOD_LABEL = r"年度|年份"
+#: Tables 12/13: the project (or unit) name column, and the total column in order of
+#: preference (广州 prints 总计 beside the 财政拨款 合计).
+PROJECT_NAME_LABEL = r"名称|支出项目类别|^项目$"
+PROJECT_TOTAL_LABELS = (r"^总计$", r"^合计$", r"^(?:项目金额|金额|预算数|\d{4}年?预算数|小计)$")
+#: A note under a table (注：…, （注：…）, 说明：…): the table ends there.
+NOTE_START = r"^[（(]?(?:注|说明|备注)[:：]"
+#: 机关运行经费: table 11, or a column of 上海's combined 三公 table.
+OPERATING_WORD = "机关运行经费"
+#: 单位资金, which 广州 prints as 其他资金 (the funds that are not 财政拨款 or 财政专户).
+UNIT_FUNDS_LABEL = r"单位资金|其他资金"
+#: How a unit's name ends (a row so named may be a unit's subtotal row in tables 12/13).
+UNIT_SUFFIX = (r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处|讲师团)"
+               r"(\([^()]*(局|中心|院|所|站|队|馆|会|室|处|本级)\))?$")
+#: More titles of table 12: 深圳 prints its projects as 项目支出总表 (its 支出总表 is table 3's
+#: title without 项目, so this cannot take another table's place).
+PROJECT_TITLES = (r"项目支出总表",)
+TABLE_KINDS = tuple(TableKind(k.no, k.resource, k.titles + PROJECT_TITLES) if k.no == 12 else k
+                    for k in TABLE_KINDS)
+BY_NUMBER = {kind.no: kind for kind in TABLE_KINDS}
