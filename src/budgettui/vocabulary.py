@@ -71,6 +71,7 @@ TABLE_KINDS: tuple[TableKind, ...] = (
     TableKind(12, "projects", (
         r"项目支出(?:及其他支出)?(?:预算|情况)*表(?:[（(]本年预算?[)）])?",
         r"专项业务经费支出表",
+        r"项目支出总表",  # 深圳 (its 支出总表, without 项目, is table 3)
     )),
 )
 BY_NUMBER: dict[int, TableKind] = {kind.no: kind for kind in TABLE_KINDS}
@@ -295,9 +296,3 @@ UNIT_FUNDS_LABEL = r"单位资金|其他资金"
 #: How a unit's name ends (a row so named may be a unit's subtotal row in tables 12/13).
 UNIT_SUFFIX = (r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处|讲师团)"
                r"(\([^()]*(局|中心|院|所|站|队|馆|会|室|处|本级)\))?$")
-#: More titles of table 12: 深圳 prints its projects as 项目支出总表 (its 支出总表 is table 3's
-#: title without 项目, so this cannot take another table's place).
-PROJECT_TITLES = (r"项目支出总表",)
-TABLE_KINDS = tuple(TableKind(k.no, k.resource, k.titles + PROJECT_TITLES) if k.no == 12 else k
-                    for k in TABLE_KINDS)
-BY_NUMBER = {kind.no: kind for kind in TABLE_KINDS}
