@@ -295,9 +295,19 @@ def t4_row_sum(ctx: Ctx) -> None:
 @rule("t6.row_sum", "error", "表6每行合计 = 人员经费 + 公用经费",
       "table 6: each row's total = personnel + public costs")
 def t6_row_sum(ctx: Ctx) -> None:
-    for row in ctx.doc["basic_expenditure_by_economic"]:
+    rows = ctx.doc["basic_expenditure_by_economic"]
+    if not splits_printed(rows, ("personnel", "public")):
+        return
+    for row in rows:
         ctx.compare("basic_expenditure_by_economic", econ_key(row), row["source_line"], econ_key(row),
                     ("合计", row["total"]), [("人员经费", row["personnel"]), ("公用经费", row["public"])])
+
+
+def splits_printed(rows: list[Row], parts: tuple[str, ...]) -> bool:
+    """Whether a table prints both its 合计 column and some of the columns that split it: a
+    table with one amount column (福州's table 6) or without a 合计 (深圳's 三公) has no row
+    sum to check."""
+    return any(r["total"] is not None for r in rows) and any(r[c] is not None for r in rows for c in parts)
 
 
 def econ_key(row: Row) -> str:
@@ -339,7 +349,10 @@ BY_FUND = ("total", *FUND_COLUMNS)
 
 @rule("t10.row_sum", "error", "表10每行合计 = 各资金来源之和", "table 10: each row's total = sum of its funds")
 def t10_row_sum(ctx: Ctx) -> None:
-    for row in ctx.doc["three_public_costs"]:
+    rows = ctx.doc["three_public_costs"]
+    if not splits_printed(rows, FUND_COLUMNS):
+        return
+    for row in rows:
         ctx.compare("three_public_costs", row["item"], row["source_line"], row["item"],
                     ("合计", row["total"]), [(label("three_public_costs", c), row[c]) for c in FUND_COLUMNS])
 
@@ -370,7 +383,10 @@ def t10_total_sum(ctx: Ctx) -> None:
 
 @rule("t11.row_sum", "error", "表11每行合计 = 各资金来源之和", "table 11: each row's total = sum of its funds")
 def t11_row_sum(ctx: Ctx) -> None:
-    for row in ctx.doc["operating_costs"]:
+    rows = ctx.doc["operating_costs"]
+    if not splits_printed(rows, FUND_COLUMNS):
+        return
+    for row in rows:
         ctx.compare("operating_costs", row["unit"], row["source_line"], row["unit"],
                     ("合计", row["total"]), [(label("operating_costs", c), row[c]) for c in FUND_COLUMNS])
 
@@ -401,6 +417,8 @@ def subtotal_key(row: Row) -> str:
 def _project_row_sum(no: int) -> Callable[[Ctx], None]:
     def check(ctx: Ctx) -> None:
         parts = PROJECT_MONEY[1:]
+        if not splits_printed([*ctx.doc["projects"], *ctx.doc["project_subtotals"]], parts):
+            return
         for row in ctx.doc["projects"]:
             if row["kind"] == KINDS[no]:
                 ctx.compare("projects", row["project_id"], row["source_line"], row["name"],
