@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import budgettui
-from budgettui.checks import RULES, _load_rules, check_budget
+from budgettui.audit import RULES, check_budget
 
 PDFS = Path(__file__).parent / "pdfs"
 
@@ -198,7 +198,6 @@ def test_projects_yantai_without_unit_rows_belong_to_the_department(loaded):
 
 
 def _broken(budget, prefixes: tuple[str, ...]) -> list[dict]:
-    _load_rules()
     only = [r for r in RULES if r.split(".")[0] in prefixes]
     report = check_budget(budget, only=only)
     return [f for f in report.findings if f["severity"] == "error"]

@@ -222,7 +222,7 @@ def test_a_table_by_unit_keeps_its_total_and_reports_its_unit_rows() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_subject_identities_of_table_3_hold_on_every_test_pdf(name: str) -> None:
     """Row sums, 类/款 = children and 合计 = 类 hold wherever the page prints the parts."""
-    from budgettui.checks import check_budget
+    from budgettui.audit import check_budget
 
     report = check_budget(_load(name), only=["t3.row_sum", "t3.child_sum", "t3.total_sum"])
     broken = [f for f in report.findings if f["severity"] == "error"]

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 import budgettui
-from budgettui.checks import check_budget
+from budgettui.audit import check_budget
 
 PDFS = Path(__file__).parent / "pdfs"
 
