@@ -17,8 +17,16 @@ async def settle(pilot) -> None:
     """Let the detail pane catch up with the cursor before the screenshot (and, on a busy
     machine, the focus and the tree's header settle too)."""
     await pilot.pause(DETAIL_DELAY * 4)
+    app = pilot.app
+    for _ in range(60):  # on a busy machine: until the pane shows the cursor's node, focused
+        tree = app.screen_stack[0].query_one("#tree")
+        detail = app.screen_stack[0].query_one("#detail")
+        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        if app.focused is not None and detail.node is cursor:
+            break
+        await pilot.pause(0.05)
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause(DETAIL_DELAY)
+    await pilot.pause(DETAIL_DELAY * 4)  # and lays it out
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x50"])
