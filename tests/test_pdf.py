@@ -281,3 +281,27 @@ def test_cells_agree_with_pdfplumber_over_the_whole_corpus():
     found, total, missing = _agreement(sorted(CORPUS.glob("*/*.pdf")))
     assert total > 35000  # 39,661 cells in pdfplumber's tables; 6 of them differ (measured)
     assert found / total >= 0.999, missing[:20]
+
+
+# ---------------------------------------------------------------- the browser on a PDF
+
+
+async def test_the_browser_cites_a_pdf_row_by_page_and_line(shanghai, tmp_path):
+    from test_tui import column, cursor, rest
+    from textual.widgets import DataTable, Static
+
+    from budgettui.tui.app import BudgetApp
+    from budgettui.tui.detail import Detail
+
+    app = BudgetApp(shanghai, export_folder=tmp_path / "exports")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("j", "j", "l", "j")  # 功能科目 › 208 社会保障和就业支出
+        assert cursor(app) == "社会保障和就业支出"
+        await rest(pilot)
+        detail = app.query_one(Detail)
+        facts = str(detail.query_one(".facts", Static).render())
+        # 3,196,880 元 printed, 319.688 万元 stored; the row is on page 10, line 6 of that page
+        assert "合计 319.688 万元" in facts and "第10页第6行" in facts
+        grid = detail.query_one(DataTable)
+        assert column(grid, "code") == ["20805"]
+        assert column(grid, "source_page") == ["10"]

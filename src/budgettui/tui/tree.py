@@ -23,8 +23,16 @@ _MARK_STYLE = {"结转": "yellow", "error": "bold red", "warning": "yellow", "ro
 
 
 def money(value: Decimal | None) -> str:
-    """An amount as printed in the browser: thousands separated, `–` when the cell is empty."""
-    return "–" if value is None else f"{value:,.2f}"
+    """An amount as printed in the browser: thousands separated, with the places it needs (at
+    least two: 25,552.62; a table printed in 元 gives 319.688 万元), `–` when the cell is empty."""
+    if value is None:
+        return "–"
+    if value == value.quantize(_CENT):
+        return f"{value:,.2f}"
+    return f"{value.normalize():,f}"
+
+
+_CENT = Decimal("0.01")
 
 
 #: Titles of the tree's amount columns (one column when the tree is narrow).
