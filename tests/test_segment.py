@@ -87,3 +87,15 @@ def test_titles_of_no_template_table_and_non_titles():
     assert table_kind("部门预算基本支出预算表")[::2] == (None, True)
     assert table_kind("（项目绩效目标表公开情况见附件）")[::2] == (None, False)
     assert table_kind("2026年部门综合预算公开报表")[::2] == (None, False)
+
+
+def test_a_title_wrapped_inside_its_brackets_is_one_title():
+    text = ("第二部分 报表\n2021年部门综合预算一般公共预算支出明细表（按支出功能分类科\n目-不含上年结转）\n"
+            "科目编码\t科目名称\t合计\n201\t一般公共服务支出\t1.00\n"
+            "2021年部门综合预算一般公共预算支出明细表（按支出经济分类科\n目-不含上年结转）\n"
+            "科目编码\t科目名称\t合计\n301\t工资福利支出\t1.00\n")
+    seg = segment(split_lines(text))
+    assert (seg.tables[5].title_line, seg.tables[5].title) == (
+        2, "2021年部门综合预算一般公共预算支出明细表（按支出功能分类科目-不含上年结转）")
+    assert [line.text.split("\t")[0] for line in seg.tables[5].lines] == ["科目编码", "201"]
+    assert [t.title_line for t in seg.others] == [6]  # by economic item: a table of no template kind

@@ -97,6 +97,19 @@ def _part(line: Line) -> tuple[int, str] | None:
     return number, vocab.part_kind(match.group(3) or text or "")
 
 
+def _wrapped_title(line: Line, following: Line | None) -> Line | None:
+    """A title cut inside its brackets (`…明细表（按支出功能分类科` / `目-不含上年结转）`) joined
+    into one line numbered as its first, when the joined text is a table's title."""
+    text = single_text(line)
+    if not text or following is None or text.rfind("（") <= text.rfind("）"):
+        return None
+    rest = single_text(following)
+    if not rest or "（" in rest or "）" not in rest or len(rest) > 20:
+        return None
+    kind, _, table_like = vocab.table_kind(text + rest)
+    return Line(line.no, text + rest) if kind or table_like else None
+
+
 class _Segmenter:
     """One pass over the lines, routing each to the part or table it belongs to."""
 
@@ -116,7 +129,17 @@ class _Segmenter:
         return page > 0 and no - self.page_starts[page - 1] < _PAGE_TOP
 
     def run(self) -> Segments:
-        for line in self.seg.lines:
+        lines = self.seg.lines
+        skip = False
+        for index, line in enumerate(lines):
+            if skip:
+                skip = False
+                continue
+            joined = _wrapped_title(line, lines[index + 1] if index + 1 < len(lines) else None)
+            if joined is not None:  # a title wrapped inside its brackets onto the next line
+                self.route(joined)
+                skip = True
+                continue
             self.route(line)
         return self.seg
 
