@@ -33,6 +33,15 @@ Format = Annotated[
     str,
     typer.Option("-f", "--format", help="table, csv, tsv, json or ndjson."),
 ]
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, show_default=False,
+                 help="Worker processes parsing the documents (default: the cores)."),
+]
+NoCache = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every document, neither reading nor writing the cache."),
+]
 
 
 def fail(message: str) -> typer.Exit:
@@ -41,13 +50,13 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _load(sources: list[Path] | None):
+def _load(sources: list[Path] | None, jobs: int | None = None, no_cache: bool = False):
     """Load the sources; a skipped file is one `budgettui: skipped …` line on stderr (exit 0
     when another loaded), no document at all is exit 2."""
     from budgettui.model import load
 
     try:
-        budget = load(*(sources or []))
+        budget = load(*(sources or []), jobs=jobs, cache=not no_cache)
     except InputError as exc:
         for cause in exc.causes:
             typer.echo(f"budgettui: skipped {cause}", err=True)
@@ -113,6 +122,8 @@ def text(
 def survey(
     sources: Sources = None,
     fmt: Annotated[str, typer.Option("-f", "--format", help="table, csv, tsv, json or ndjson.")] = "table",
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """One line per document: department, year, kind, pages, unit, the template tables
     recognised, other tables, performance tables, identities checked and holding, errors."""
@@ -121,7 +132,7 @@ def survey(
     from budgettui.survey import survey as survey_of
 
     _check_format(fmt)
-    budget = _load(sources)
+    budget = _load(sources, jobs, no_cache)
     frame = survey_of(budget)
     _emit(render(frame, fmt), None)
     found, printed = recognised_share(budget)
@@ -131,7 +142,8 @@ def survey(
 
 
 @app.command()
-def tables(sources: Sources = None, fmt: Format = "table") -> None:
+def tables(sources: Sources = None, fmt: Format = "table", jobs: Jobs = None,
+           no_cache: NoCache = False) -> None:
     """List the resources with their titles and row counts."""
     import polars as pl
 
@@ -139,7 +151,7 @@ def tables(sources: Sources = None, fmt: Format = "table") -> None:
     from budgettui.output import render
 
     _check_format(fmt)
-    budget = _load(sources)
+    budget = _load(sources, jobs, no_cache)
     listing = pl.DataFrame(
         {
             "resource": [r.name for r in schema.RESOURCES],
@@ -162,6 +174,8 @@ def show(
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="A file, or - for stdout (default).")
     ] = None,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Print one resource: every row, exact amounts."""
     from budgettui import schema
@@ -170,7 +184,7 @@ def show(
     if resource not in schema.BY_NAME:
         raise fail(f"unknown resource {resource!r}; known: {', '.join(schema.BY_NAME)}")
     _check_format(fmt)
-    budget = _load(sources)
+    budget = _load(sources, jobs, no_cache)
     meta = schema.resource(resource)
     title = f"{meta.zh} ({meta.en})" if fmt == "table" else None
     _emit(render(budget[resource], fmt, title), output)
@@ -187,6 +201,8 @@ def check(
     tolerance: Annotated[
         str, typer.Option("--tolerance", help="Largest difference (万元) reported as rounding.")
     ] = "0.02",
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Verify every figure the document states against the others."""
     import json
@@ -204,7 +220,7 @@ def check(
         limit = Decimal(-1)
     if not limit.is_finite() or limit < 0:
         raise fail(f"--tolerance must be a non-negative amount in 万元, not {tolerance!r}")
-    budget = _load(sources)
+    budget = _load(sources, jobs, no_cache)
     report = check_budget(budget, limit)
     findings = merged_findings(budget, report)
     line = summary(findings, report.checked)
@@ -238,6 +254,8 @@ def export_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a target folder that is not a bundle.")
     ] = False,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Write a validated open-data bundle: datapackage.json, Parquet, CSV, JSON."""
     from budgettui import export
@@ -248,13 +266,13 @@ def export_command(
     except export.ExportError as exc:
         raise fail(str(exc)) from None
     if output == "-":
-        _export_stream(sources, names, fmts, excel)
+        _export_stream(sources, names, fmts, excel, jobs, no_cache)
         return
-    _export_bundle(sources, Path(output) if output else None, names, fmts, excel, force)
+    _export_bundle(sources, Path(output) if output else None, names, fmts, excel, force, jobs, no_cache)
 
 
 def _export_stream(sources: list[Path] | None, names: list[str], fmts: tuple[str, ...],
-                   excel: bool) -> None:
+                   excel: bool, jobs: int | None, no_cache: bool) -> None:
     """`export -o -`: exactly one table in one format to stdout."""
     from budgettui import export
 
@@ -262,12 +280,13 @@ def _export_stream(sources: list[Path] | None, names: list[str], fmts: tuple[str
         raise fail("-o - writes one table in one format: give one --table NAME and one -f FORMAT")
     if fmts[0] == "parquet" and sys.stdout.isatty():
         raise fail("refusing to write Parquet to a terminal; redirect stdout to a file or pipe")
-    budget = _load(sources)
+    budget = _load(sources, jobs, no_cache)
     export.stream_table(budget, names[0], fmts[0], sys.stdout.buffer, excel)
 
 
 def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[str],
-                   fmts: tuple[str, ...], excel: bool, force: bool) -> None:
+                   fmts: tuple[str, ...], excel: bool, force: bool, jobs: int | None,
+                   no_cache: bool) -> None:
     """`export`: write, validate and move the bundle into place; progress on a terminal."""
     from budgettui import export
     from budgettui.package import bundle_name
@@ -279,7 +298,7 @@ def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[
         raise fail(str(exc)) from None
     files = len(names) * len(fmts)
     with export.progress(sys.stderr.isatty() and (many or files > 20), files + 1) as step:
-        budget = _load(sources)
+        budget = _load(sources, jobs, no_cache)
         target = target or Path("exports") / bundle_name(budget["documents"])
         try:
             summary = export.export_bundle(budget, target, fmts, names, excel, force, step)
@@ -296,6 +315,24 @@ def _export_bundle(sources: list[Path] | None, target: Path | None, names: list[
             typer.echo(f"budgettui: interrupted; {target} is unchanged", err=True)
             raise typer.Exit(130) from None
     typer.echo(f"wrote {target}/ ({summary.resources} resources, {summary.formats} formats)", err=True)
+
+
+cache_app = typer.Typer(help="The parse cache: documents parsed before, found by their bytes.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached document (of any parser version)."""
+    from budgettui.cache import cache_dir, clear
+
+    folder = cache_dir()
+    try:
+        removed = clear(folder)
+    except OSError as exc:
+        raise fail(f"{exc.filename or folder}: {exc.strerror or exc}") from None
+    typer.echo(f"removed {removed} cached document{'s' if removed != 1 else ''} from {folder}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

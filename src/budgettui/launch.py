@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey")
+COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey", "cache")
 
 
 def browse(sources: list[Path]) -> int:

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 import polars as pl
 
 from budgettui import narrative, schema, tables
 from budgettui import vocabulary as vocab
+from budgettui.cache import cache_dir, entry_path, file_sha256, read_entry, write_entry
 from budgettui.cover import Cover, cover_facts
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, recognised, segment
-from budgettui.sources import InputError, Line, SourceText, expand_sources, locate, read_source
+from budgettui.sources import (
+    DocumentText,
+    InputError,
+    Line,
+    SourceText,
+    expand_sources,
+    locate,
+    read_source,
+)
 from budgettui.tables import Context, Row, Table, other_lines, split_table
 
 _YEAR = re.compile(r"(\d{4})\s*年度?")
@@ -33,16 +47,19 @@ class Budget:
     """
 
     def __init__(self, frames: dict[str, pl.DataFrame],
-                 texts: dict[str, list[Line]] | None = None,
+                 texts: Mapping[str, DocumentText | list[Line]] | None = None,
                  skipped: tuple[InputError, ...] = (), checked: bool = True,
                  pages: dict[str, tuple[int, ...]] | None = None) -> None:
         self._frames = frames
-        self._texts = texts or {}
+        #: Per document its lines, kept compactly (Line objects are made when asked for).
+        self._texts = {doc: text if isinstance(text, DocumentText) else DocumentText.of(t.text for t in text)
+                       for doc, text in (texts or {}).items()}
         self.skipped = skipped
         self._checked = checked
         #: Per document with pages, the line number of each page's first line.
         self._pages = {doc: starts for doc, starts in (pages or {}).items() if starts}
         self._public: dict[str, pl.DataFrame] = {}
+        self._parts: dict[str, dict[str, pl.DataFrame]] = {}
         #: The parsers' findings alone (what the consistency rules start from), lines counted
         #: from the start of the document.
         self.parsed_findings = frames["findings"]
@@ -85,6 +102,15 @@ class Budget:
             return line
         return starts[page - 1] + line - 1
 
+    def by_document(self, name: str) -> dict[str, pl.DataFrame]:
+        """A resource (as `frame` gives it; "findings": the parsers' findings) split by document,
+        once: what the consistency rules read, document after document."""
+        if name not in self._parts:
+            frame = self.parsed_findings if name == "findings" else self.frame(name)
+            self._parts[name] = {key[0]: part for key, part in  # type: ignore[misc]
+                                 frame.partition_by("doc_id", as_dict=True, maintain_order=True).items()}
+        return self._parts[name]
+
     def __contains__(self, name: object) -> bool:
         return name in self._frames
 
@@ -100,19 +126,23 @@ class Budget:
                      page: int | None = None) -> list[Line]:
         """The document's lines `first`…`last` (1-based, inclusive), to show next to a row;
         with `page`, the lines are counted within that page (as rows of paged sources cite them)."""
-        lines = self._texts.get(doc_id, [])
+        text = self._texts.get(doc_id)
+        if text is None:
+            return []
         start = self.document_line(doc_id, first, page)
         end = self.document_line(doc_id, last or first, page)
-        return lines[max(start, 1) - 1 : end]
+        return text.lines(range(len(text))[max(start, 1) - 1 : end])
 
     def page_lines(self, doc_id: str, page: int) -> list[Line]:
         """Every line of one page of a document, as extracted."""
         starts = self._pages.get(doc_id, ())
         if not 1 <= page <= len(starts):
             return []
-        lines = self._texts.get(doc_id, [])
-        end = starts[page] - 1 if page < len(starts) else len(lines)
-        return lines[starts[page - 1] - 1 : end]
+        text = self._texts.get(doc_id)
+        if text is None:
+            return []
+        end = starts[page] - 1 if page < len(starts) else len(text)
+        return text.lines(range(len(text))[starts[page - 1] - 1 : end])
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
@@ -128,8 +158,33 @@ class _Document:
     page_starts: tuple[int, ...] = ()
 
 
-def load(*sources: str | Path) -> Budget:
+@dataclass(slots=True)
+class ParsedDocument:
+    """One document, parsed: each resource's rows of it as a frame (performance tables linked to
+    projects; `findings` ends with the `link_findings` findings of that linking), its text and
+    page starts. `error` is why it could not be loaded (its frames are then its `documents` row
+    and a `parse.unreadable` finding). Picklable: what a worker process sends back."""
+
+    doc_id: str
+    frames: dict[str, pl.DataFrame]
+    text: DocumentText
+    page_starts: tuple[int, ...] = ()
+    link_findings: int = 0
+    error: InputError | None = None
+
+
+#: Fewer documents than this to parse (text ones) are parsed in this process: starting worker
+#: processes (each imports Polars and the parsers) costs more than it saves on a few.
+PARALLEL_MINIMUM = 4
+
+
+def load(*sources: str | Path, jobs: int | None = None, cache: bool = True) -> Budget:
     """Load files and folders (none: the bundled sample) into one Budget.
+
+    Documents parse in `jobs` worker processes (default: the cores this process may use; a
+    single document, or a few text ones, parse here), each the same whatever `jobs` is. With
+    `cache`, a document parsed before (the same bytes, name and parser) is read from the cache
+    (see budgettui.cache) instead.
 
     A source that cannot be loaded (empty, binary, not a budget disclosure …) does not stop
     the others: it is listed in `Budget.skipped`, as a `documents` row and as a
@@ -137,28 +192,151 @@ def load(*sources: str | Path) -> Budget:
     documents, or no document at all could be loaded.
     """
     paths = expand_sources(list(sources))
-    documents: list[_Document] = []
-    skipped: list[InputError] = []
+    return merge(parse_all(paths, document_ids(paths), jobs, cache), sources)
+
+
+def document_ids(paths: Sequence[Path]) -> list[str]:
+    """Each document's `doc_id`: its file name's stem, numbered `-2`, `-3` … when repeated."""
     used: set[str] = set()
-    for path in paths:
-        doc_id = _unique_id(path.stem, used)
-        try:
-            documents.append(parse_document(read_source(path), doc_id))
-        except InputError as error:
-            skipped.append(error)
-            documents.append(_skipped_document(path, doc_id, error))
-    if len(skipped) == len(paths):
-        raise _nothing_loaded(sources, skipped)
-    frames = {}
-    for resource in schema.RESOURCES:
-        rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
-        frames[resource.name] = resource.frame(rows)
-    frames = _link(frames)
-    extra = [row for doc in documents for row in doc.rows.get("other_lines", [])]
-    frames["budget_lines"] = budget_lines(frames, extra)
-    texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
-    pages = {doc.rows["documents"][0]["doc_id"]: doc.page_starts for doc in documents}
-    return Budget(frames, texts, tuple(skipped), checked=False, pages=pages)
+    return [_unique_id(path.stem, used) for path in paths]
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def parse_path(path: str | Path, doc_id: str) -> ParsedDocument:
+    """Read and parse one document: a pure function of the file's bytes, its name and `doc_id`
+    (what a distributed engine maps over the documents before `merge`). A document that cannot
+    be loaded gives a ParsedDocument with its `error`, never an exception."""
+    path = Path(path)
+    try:
+        document = parse_document(read_source(path), doc_id)
+    except InputError as error:
+        document = _skipped_document(path, doc_id, error)
+        return _frames_of(doc_id, document, error)
+    return _frames_of(doc_id, document)
+
+
+def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = None,
+              cache: bool = True) -> Iterator[ParsedDocument]:
+    """The documents parsed (or read from the cache), in the order of `paths`, one at a time.
+
+    The documents not in the cache are parsed in worker processes when there are several (or
+    PARALLEL_MINIMUM text ones) and `jobs` > 1; a pool that breaks (e.g. a script without the
+    `if __name__ == "__main__":` guard that worker processes need) leaves the rest to this
+    process."""
+    root = cache_dir() if cache else None
+    digests = [file_sha256(path) if root else None for path in paths]
+    entries = [entry_path(root, digest, doc_id, path.name) if root and digest else None
+               for path, digest, doc_id in zip(paths, digests, doc_ids, strict=True)]
+    todo = [i for i, entry in enumerate(entries) if entry is None or not entry.is_file()]
+    workers = min(jobs or default_jobs(), len(todo))
+    parallel = workers > 1 and (len(todo) >= PARALLEL_MINIMUM
+                                or any(paths[i].suffix.lower() == ".pdf" for i in todo))
+    work = [(paths[i], doc_ids[i], entries[i], digests[i]) for i in todo]
+    with ExitStack() as stack:
+        if parallel:
+            pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+            # left early (an error, Ctrl-C): the documents not started are not parsed
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            fresh = pool.map(_work, work, chunksize=max(1, min(8, len(work) // (4 * workers))))
+        else:
+            fresh = map(_work, work)
+        done = 0
+        pending = set(todo)
+        for i, (path, doc_id, entry, digest) in enumerate(zip(paths, doc_ids, entries, digests, strict=True)):
+            if i not in pending:
+                assert entry is not None and digest is not None
+                yield _from_cache(entry, digest, path, doc_id) or _parse_and_store(path, doc_id, entry, digest)
+                continue
+            try:
+                parsed = next(fresh)
+            except BrokenProcessPool:  # the rest in this process
+                fresh = map(_work, work[done:])
+                parsed = next(fresh)
+            done += 1
+            yield parsed
+
+
+def _work(item: tuple[Path, str, Path | None, str | None]) -> ParsedDocument:
+    return _parse_and_store(*item)
+
+
+def _parse_and_store(path: Path, doc_id: str, entry: Path | None, digest: str | None) -> ParsedDocument:
+    """parse_path, and the result stored at `entry` (when loaded, and its bytes are still those
+    of `digest`)."""
+    parsed = parse_path(path, doc_id)
+    if entry is not None and parsed.error is None:
+        sha256 = parsed.frames["documents"]["sha256"][0]
+        if sha256 == digest:
+            meta = {"doc_id": doc_id, "page_starts": list(parsed.page_starts),
+                    "link_findings": parsed.link_findings}
+            write_entry(entry, sha256, meta, parsed.frames, parsed.text)
+    return parsed
+
+
+def _from_cache(entry: Path, digest: str, path: Path, doc_id: str) -> ParsedDocument | None:
+    """The cached document (its path as given now), or None when the entry is not to be trusted."""
+    found = read_entry(entry, digest)
+    if found is None:
+        return None
+    meta, frames, text = found
+    if meta.get("doc_id") != doc_id or set(frames) != {r.name for r in schema.RESOURCES}:
+        return None
+    frames["documents"] = frames["documents"].with_columns(pl.lit(str(path), pl.String).alias("source_path"))
+    return ParsedDocument(doc_id, frames, text, tuple(meta["page_starts"]), meta["link_findings"])
+
+
+#: Per resource, documents' frames are concatenated in batches of this many as they arrive.
+_BATCH = 8
+
+
+def merge(parsed: Iterable[ParsedDocument], sources: Sequence[str | Path] = ()) -> Budget:
+    """One Budget of parsed documents, in the order given (a corpus parsed anywhere, e.g. by
+    `parse_path` mapped over its files, with `document_ids` numbering them). InputError when none
+    could be loaded."""
+    names = [r.name for r in schema.RESOURCES]
+    batches: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
+    pending: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
+    # the linking's findings come after every parser finding: those of documents with
+    # performance tables first (as when the linking ran over the whole corpus)
+    linked: tuple[list[pl.DataFrame], list[pl.DataFrame]] = ([], [])
+    texts: dict[str, DocumentText] = {}
+    pages: dict[str, tuple[int, ...]] = {}
+    skipped: list[InputError] = []
+    count = 0
+    for doc in parsed:
+        count += 1
+        frames = dict(doc.frames)
+        if doc.link_findings:
+            findings = frames["findings"]
+            cut = findings.height - doc.link_findings
+            frames["findings"] = findings.head(cut)
+            linked[0 if frames["performance_targets"].height else 1].append(findings.slice(cut))
+        for name in names:
+            pending[name].append(frames[name])
+            if len(pending[name]) >= _BATCH:
+                batches[name].append(pl.concat(pending[name], rechunk=True))
+                pending[name] = []
+        texts[doc.doc_id] = doc.text
+        pages[doc.doc_id] = doc.page_starts
+        if doc.error is not None:
+            skipped.append(doc.error)
+    if count == 0 or len(skipped) == count:
+        raise _nothing_loaded(tuple(sources), skipped)
+    merged = {}
+    for name in names:
+        parts = batches[name] + pending[name]
+        if name == "findings":
+            parts += linked[0] + linked[1]
+        merged[name] = pl.concat(parts, rechunk=True) if len(parts) > 1 else parts[0]
+    merged["budget_lines"] = merged["budget_lines"].sort(["doc_id", "line_id"], maintain_order=True)
+    return Budget(merged, texts, tuple(skipped), checked=False, pages=pages)
 
 
 def paginate(frame: pl.DataFrame, pages: dict[str, tuple[int, ...]]) -> pl.DataFrame:
@@ -196,6 +374,17 @@ def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
         "source_line": error.line,
     }
     return _Document({"documents": [document], "findings": [finding]}, [])
+
+
+def _frames_of(doc_id: str, document: _Document, error: InputError | None = None) -> ParsedDocument:
+    """A parsed document's frames: its rows, performance tables linked, budget_lines built."""
+    frames = {r.name: r.frame(document.rows.get(r.name, [])) for r in schema.RESOURCES}
+    before = frames["findings"].height
+    frames = _link(frames)
+    frames["budget_lines"] = budget_lines(frames, document.rows.get("other_lines", []))
+    text = DocumentText.of(line.text for line in document.lines)
+    return ParsedDocument(doc_id, frames, text, document.page_starts,
+                          frames["findings"].height - before, error)
 
 
 def _with_checks(budget: Budget) -> pl.DataFrame:
