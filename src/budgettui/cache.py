@@ -1,6 +1,6 @@
 """The parse cache: each parsed document stored once, found again by the sha256 of its bytes.
 
-An entry holds one document's frames (Arrow IPC, LZ4) and its text (see `DocumentText`) in one
+An entry holds one document's frames (Arrow IPC streams, LZ4) and its text (see `DocumentText`) in one
 file, `<cache dir>/v<PARSER_VERSION>-<code fingerprint>/<sha[:2]>/<sha256>-<name key>.budget`:
 
     MAGIC, the header's length (8 bytes, little-endian), the header (JSON), the payload
@@ -112,7 +112,7 @@ def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFr
     blobs: list[tuple[str, bytes]] = []
     for name, frame in frames.items():
         buffer = io.BytesIO()
-        frame.write_ipc(buffer, compression="lz4")
+        frame.write_ipc_stream(buffer, compression="lz4")
         blobs.append((_FRAME + name, buffer.getvalue()))
     blobs += [("text", text.packed), ("offsets", _offsets_bytes(text.offsets))]
     payload = b"".join(blob for _, blob in blobs)
@@ -161,7 +161,7 @@ def read_entry(path: Path, sha256: str) -> tuple[dict, dict[str, pl.DataFrame], 
             blob = payload[at:at + size]
             at += size
             if name.startswith(_FRAME):
-                frames[name[len(_FRAME):]] = pl.read_ipc(io.BytesIO(blob))
+                frames[name[len(_FRAME):]] = pl.read_ipc_stream(io.BytesIO(blob))
             else:
                 blobs[name] = bytes(blob)
         if at != len(payload):
