@@ -303,3 +303,11 @@ def test_a_pipe_is_not_hashed_for_the_cache(tmp_path, own_cache):
     writer.join(5)
     assert budget["projects"].height == 64
     assert list(own_cache.rglob("*.budget")) == []
+
+
+def test_split_by_document_slices_runs_and_partitions_the_rest():
+    runs = pl.DataFrame({"doc_id": ["a", "a", "b", "c", "c"], "x": [1, 2, 3, 4, 5]})
+    assert {k: v["x"].to_list() for k, v in model._split(runs).items()} == {"a": [1, 2], "b": [3], "c": [4, 5]}
+    mixed = pl.DataFrame({"doc_id": ["a", "b", "a"], "x": [1, 2, 3]})
+    assert {k: v["x"].to_list() for k, v in model._split(mixed).items()} == {"a": [1, 3], "b": [2]}
+    assert model._split(runs.head(0)) == {}

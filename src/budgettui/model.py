@@ -106,9 +106,7 @@ class Budget:
         """A resource (as `frame` gives it; "findings": the parsers' findings) split by document,
         once: what the consistency rules read, document after document."""
         if name not in self._parts:
-            frame = self.parsed_findings if name == "findings" else self.frame(name)
-            self._parts[name] = {key[0]: part for key, part in  # type: ignore[misc]
-                                 frame.partition_by("doc_id", as_dict=True, maintain_order=True).items()}
+            self._parts[name] = _split(self.parsed_findings if name == "findings" else self.frame(name))
         return self._parts[name]
 
     def __contains__(self, name: object) -> bool:
@@ -147,6 +145,23 @@ class Budget:
     def __repr__(self) -> str:
         counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources)
         return f"Budget({counts})"
+
+
+def _split(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The frame's rows per doc_id: slices (no copy) when each document's rows are together, as
+    `merge` leaves them; else partitions."""
+    if frame.is_empty():
+        return {}
+    runs = frame.get_column("doc_id").rle()
+    doc_ids = runs.struct.field("value").to_list()
+    if len(set(doc_ids)) < len(doc_ids):
+        return {key[0]: part for key, part in  # type: ignore[misc]
+                frame.partition_by("doc_id", as_dict=True, maintain_order=True).items()}
+    parts, at = {}, 0
+    for doc_id, length in zip(doc_ids, runs.struct.field("len").to_list(), strict=True):
+        parts[doc_id] = frame.slice(at, length)
+        at += length
+    return parts
 
 
 @dataclass(slots=True)
