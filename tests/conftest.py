@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +13,11 @@ import budgettui
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "000_6fa2890cbbd11825.txt"
+
+#: The parse cache of every test (and of the commands they run): a folder of this session,
+#: set before any test module loads a document.
+_CACHE = tempfile.TemporaryDirectory(prefix="budgettui-test-cache-")
+os.environ["BUDGETTUI_CACHE_DIR"] = _CACHE.name
 
 
 @pytest.fixture(scope="session")

@@ -13,12 +13,10 @@ amount is a Decimal; a printed empty cell counts as zero in the arithmetic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-
-import polars as pl
 
 from budgettui.values import money_text
 
@@ -93,9 +91,11 @@ class Doc:
     def __getitem__(self, resource: str) -> list[Row]:
         """A resource's rows of this document, turned into dicts the first time a rule asks."""
         if resource not in self.rows and self.budget is not None and resource in self.budget:
-            # the parsers' findings: asking for "findings" would run these very rules
-            frame = self.budget.parsed_findings if resource == "findings" else self.budget.frame(resource)
-            self.rows[resource] = frame.filter(pl.col("doc_id") == self.doc_id).to_dicts()
+            # split by document once per budget ("findings": the parsers' own, as asking for
+            # the resource would run these very rules), so each document costs the same
+            # however many there are
+            part = self.budget.by_document(resource).get(self.doc_id)
+            self.rows[resource] = part.to_dicts() if part is not None else []
         return self.rows.get(resource, [])
 
     def missing_tables(self) -> set[int]:
@@ -174,9 +174,11 @@ class Report:
     per_document: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def _documents(budget: Budget) -> list[Doc]:
-    """Each document, its rows turned into plain dicts as the rules ask for them."""
-    return [Doc(doc_id, {}, budget=budget) for doc_id in budget["documents"]["doc_id"].to_list()]
+def _documents(budget: Budget) -> Iterator[Doc]:
+    """Each document, its rows turned into plain dicts as the rules ask for them (and let go
+    once its rules have run: a corpus's rows are never all dicts at once)."""
+    for doc_id in budget["documents"]["doc_id"].to_list():
+        yield Doc(doc_id, {}, budget=budget)
 
 
 def check_budget(budget: Budget, tolerance: Decimal = DEFAULT_TOLERANCE,

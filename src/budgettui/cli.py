@@ -42,6 +42,15 @@ Format = Annotated[
 #: -o file extensions and the format they mean.
 EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".ndjson": "ndjson",
               ".jsonl": "ndjson", ".txt": "table"}
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, show_default=False,
+                 help="Worker processes parsing the documents (default: the cores)."),
+]
+NoCache = Annotated[
+    bool,
+    typer.Option("--no-cache", help="Parse every document, neither reading nor writing the cache."),
+]
 
 
 def fail(message: str) -> typer.Exit:
@@ -68,7 +77,8 @@ def _options(
     """Read, audit and publish Chinese department budget disclosures (部门预算公开)."""
 
 
-def _load(sources: list[str] | None, label: str | None = "loading"):
+def _load(sources: list[str] | None, label: str | None = "loading", *, jobs: int | None = None,
+          no_cache: bool = False):
     """Load the sources; a skipped file is one `budgettui: skipped …` line on stderr (exit 0
     when another loaded), no document at all is exit 2. Several documents show a progress
     bar on a terminal (`label` None: the caller shows its own)."""
@@ -85,7 +95,7 @@ def _load(sources: list[str] | None, label: str | None = "loading"):
     try:
         with busy(f"{label} {count} documents" if count > 1 else None), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            budget = load(*(sources or []))
+            budget = load(*(sources or []), jobs=jobs, cache=not no_cache)
     except InputError as exc:
         for cause in exc.causes:
             say(f"skipped {cause}")
@@ -238,7 +248,8 @@ def text(
 
 
 @app.command()
-def survey(sources: Sources = None, fmt: Format = None) -> None:
+def survey(sources: Sources = None, fmt: Format = None, jobs: Jobs = None,
+           no_cache: NoCache = False) -> None:
     """One line per document: department, year, kind, pages, unit, the template tables
     recognised, other tables, performance tables, identities checked and holding, errors."""
     from budgettui.output import render
@@ -246,7 +257,7 @@ def survey(sources: Sources = None, fmt: Format = None) -> None:
     from budgettui.survey import survey as survey_of
 
     fmt = _format(fmt, None)
-    budget = _load(sources, "surveying")
+    budget = _load(sources, "surveying", jobs=jobs, no_cache=no_cache)
     frame = survey_of(budget)
     _emit(render(frame, fmt), None)
     found, printed = recognised_share(budget)
@@ -256,7 +267,8 @@ def survey(sources: Sources = None, fmt: Format = None) -> None:
 
 
 @app.command()
-def tables(sources: Sources = None, fmt: Format = None) -> None:
+def tables(sources: Sources = None, fmt: Format = None, jobs: Jobs = None,
+           no_cache: NoCache = False) -> None:
     """List the resources with their titles and row counts."""
     import polars as pl
 
@@ -264,7 +276,7 @@ def tables(sources: Sources = None, fmt: Format = None) -> None:
     from budgettui.output import render
 
     fmt = _format(fmt, None)
-    budget = _load(sources)
+    budget = _load(sources, jobs=jobs, no_cache=no_cache)
     listing = pl.DataFrame(
         {
             "resource": [r.name for r in schema.RESOURCES],
@@ -287,6 +299,8 @@ def show(
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="A file, or - for stdout (default).")
     ] = None,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Print one resource: every row, exact amounts."""
     from budgettui import schema
@@ -297,7 +311,7 @@ def show(
     fmt = _format(fmt, output)
     if output == "":
         raise fail("-o: an empty name is not a file; use -o - for stdout")
-    budget = _load(sources)
+    budget = _load(sources, jobs=jobs, no_cache=no_cache)
     meta = schema.resource(resource)
     title = f"{meta.zh} ({meta.en})" if fmt == "table" else None
     _emit(render(budget[resource], fmt, title), output, budget)
@@ -318,6 +332,8 @@ def check(
     tolerance: Annotated[
         str, typer.Option("--tolerance", help="Largest difference (万元) reported as rounding.")
     ] = "0.02",
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Verify every figure the document states against the others."""
     import json
@@ -335,7 +351,7 @@ def check(
         limit = Decimal(-1)
     if not limit.is_finite() or limit < 0 or limit > MAX_TOLERANCE:
         raise fail(f"--tolerance must be an amount from 0 to {MAX_TOLERANCE} (万元), not {tolerance!r}")
-    budget = _load(sources, "checking")
+    budget = _load(sources, "checking", jobs=jobs, no_cache=no_cache)
     with busy("checking"):
         report = check_budget(budget, limit)
     findings = merged_findings(budget, report)
@@ -370,6 +386,8 @@ def export_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a target folder that is not a bundle.")
     ] = False,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Write a validated open-data bundle: datapackage.json, Parquet, CSV, JSON."""
     from budgettui import export
@@ -382,13 +400,13 @@ def export_command(
     if output == "":
         raise fail("-o: an empty name is not a folder; use -o - for stdout")
     if output == "-":
-        _export_stream(sources, names, fmts, excel)
+        _export_stream(sources, names, fmts, excel, jobs, no_cache)
         return
-    _export_bundle(sources, Path(output) if output else None, names, fmts, excel, force)
+    _export_bundle(sources, Path(output) if output else None, names, fmts, excel, force, jobs, no_cache)
 
 
 def _export_stream(sources: list[str] | None, names: list[str], fmts: tuple[str, ...],
-                   excel: bool) -> None:
+                   excel: bool, jobs: int | None, no_cache: bool) -> None:
     """`export -o -`: exactly one table in one format to stdout."""
     from budgettui import export
 
@@ -396,13 +414,14 @@ def _export_stream(sources: list[str] | None, names: list[str], fmts: tuple[str,
         raise fail("-o - writes one table in one format: give one --table NAME and one -f FORMAT")
     if fmts[0] == "parquet" and sys.stdout.isatty():
         raise fail("refusing to write Parquet to a terminal; redirect stdout to a file or pipe")
-    budget = _load(sources)
+    budget = _load(sources, jobs=jobs, no_cache=no_cache)
     with writing_stdout():
         export.stream_table(budget, names[0], fmts[0], sys.stdout.buffer, excel)
 
 
 def _export_bundle(sources: list[str] | None, target: Path | None, names: list[str],
-                   fmts: tuple[str, ...], excel: bool, force: bool) -> None:
+                   fmts: tuple[str, ...], excel: bool, force: bool, jobs: int | None,
+                   no_cache: bool) -> None:
     """`export`: write, validate and move the bundle into place; progress on a terminal."""
     from budgettui import export
     from budgettui.package import bundle_name
@@ -414,7 +433,7 @@ def _export_bundle(sources: list[str] | None, target: Path | None, names: list[s
         raise fail(str(exc)) from None
     files = len(names) * len(fmts)
     with export.progress(sys.stderr.isatty() and (many or files > 20), files + 1) as step:
-        budget = _load(sources, None)  # one live display at a time: the export's bar
+        budget = _load(sources, None, jobs=jobs, no_cache=no_cache)  # one live display at a time: the export's bar
         target = target or Path("exports") / bundle_name(budget["documents"])
         try:
             summary = export.export_bundle(budget, target, fmts, names, excel, force, step)
@@ -434,3 +453,28 @@ def _export_bundle(sources: list[str] | None, target: Path | None, names: list[s
         say(f"replaced {target}/ (it held {summary.replaced})")
     say_done(f"wrote {target}/ ({plural(summary.resources, 'resource')}, "
              f"{plural(summary.formats, 'format')})")
+
+
+cache_app = typer.Typer(help="The parse cache: documents parsed before, found by their bytes.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached document (of any parser version)."""
+    from budgettui.cache import cache_dir, clear
+
+    folder = cache_dir()
+    try:
+        removed = clear(folder)
+    except OSError as exc:
+        raise fail(f"{exc.filename or folder}: {_reason(exc)}") from None
+    say_done(f"removed {plural(removed, 'cached document')} from {folder}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `budgettui` command (see launch.py, which starts the default command without Typer)."""
+    from budgettui.launch import main as launch
+
+    launch(argv)

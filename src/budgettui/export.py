@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -353,7 +353,8 @@ def _replace_locked(tmp: Path, target: Path) -> None:
         os.rename(tmp, target)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-    os.rmdir(old)
+    with suppress(FileNotFoundError):  # a concurrent export's remove_stale took it: the name is free
+        os.rmdir(old)
     os.rename(target, old)
     try:
         os.rename(tmp, target)
@@ -378,6 +379,25 @@ def _hold(folder: Path) -> Any:
     fd = os.open(folder, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     return fd
+
+
+def _new_temporary(target: Path) -> tuple[Path, Any]:
+    """A new temporary folder next to `target`, held (see `_hold`). A concurrent export's
+    `remove_stale` may take it for stale between its creation and its lock: then another."""
+    while True:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        try:
+            held = _hold(tmp)
+        except FileNotFoundError:  # removed before it was opened
+            continue
+        if held is None:
+            return tmp, held
+        try:
+            if os.path.samestat(os.fstat(held), os.stat(tmp)):
+                return tmp, held
+        except OSError:  # removed before it was held
+            pass
+        os.close(held)
 
 
 def remove_stale(target: Path) -> list[Path]:
@@ -434,10 +454,9 @@ def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAU
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(target)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        tmp, held = _new_temporary(target)
     except OSError as exc:
         raise ExportError(f"{target}: {exc.strerror or exc}") from None
-    held = _hold(tmp)
     os.chmod(tmp, usual_mode(folder=True))  # the bundle is published: not private like mkdtemp's
     try:
         write_files(tmp, budget, names, formats, excel, step)

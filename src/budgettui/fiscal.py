@@ -277,7 +277,7 @@ def budget_lines(frames: dict[str, pl.DataFrame], other: list[dict[str, Any]] | 
             rows.append(row)
     for row in other or []:
         rows.append({**row, "year": years.get(row["doc_id"])})
-    return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"])
+    return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"], maintain_order=True)
 
 
 def _as_printed(wan: Decimal, unit: str) -> str:

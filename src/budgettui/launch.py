@@ -14,7 +14,7 @@ from pathlib import Path
 
 from budgettui.messages import say
 
-COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey")
+COMMANDS = ("browse", "tables", "show", "check", "export", "text", "survey", "cache")
 
 
 def _utf8_streams() -> None:

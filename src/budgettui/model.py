@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 import polars as pl
 
 from budgettui import narrative, schema, tables
 from budgettui import vocabulary as vocab
+from budgettui.cache import cache_dir, entry_path, file_sha256, read_entry, write_entry
 from budgettui.cover import Cover, cover_facts
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
 from budgettui.performance import parse_performance
 from budgettui.segment import Segments, recognised, segment
-from budgettui.sources import InputError, Line, SourceText, expand_sources, locate, read_source
+from budgettui.sources import (
+    DocumentText,
+    InputError,
+    Line,
+    SourceText,
+    expand_sources,
+    locate,
+    read_source,
+)
 from budgettui.tables import Context, Row, Table, other_lines, split_table
 
 _YEAR = re.compile(r"(\d{4})\s*年度?")
@@ -34,11 +48,13 @@ class Budget:
     """
 
     def __init__(self, frames: dict[str, pl.DataFrame],
-                 texts: dict[str, list[Line]] | None = None,
+                 texts: Mapping[str, DocumentText | list[Line]] | None = None,
                  skipped: tuple[InputError, ...] = (), checked: bool = True,
                  pages: dict[str, tuple[int, ...]] | None = None) -> None:
         self._frames = frames
-        self._texts = texts or {}
+        #: Per document its lines, kept compactly (Line objects are made when asked for).
+        self._texts = {doc: text if isinstance(text, DocumentText) else DocumentText.of(t.text for t in text)
+                       for doc, text in (texts or {}).items()}
         self.skipped = skipped
         #: Sources not loaded because they repeat an earlier one byte for byte: (path, first).
         self.duplicates: tuple[tuple[Path, Path], ...] = ()
@@ -46,6 +62,7 @@ class Budget:
         #: Per document with pages, the line number of each page's first line.
         self._pages = {doc: starts for doc, starts in (pages or {}).items() if starts}
         self._public: dict[str, pl.DataFrame] = {}
+        self._parts: dict[str, dict[str, pl.DataFrame]] = {}
         #: The parsers' findings alone (what the consistency rules start from), lines counted
         #: from the start of the document.
         self.parsed_findings = frames["findings"]
@@ -88,6 +105,13 @@ class Budget:
             return line
         return starts[page - 1] + line - 1
 
+    def by_document(self, name: str) -> dict[str, pl.DataFrame]:
+        """A resource (as `frame` gives it; "findings": the parsers' findings) split by document,
+        once: what the consistency rules read, document after document."""
+        if name not in self._parts:
+            self._parts[name] = _split(self.parsed_findings if name == "findings" else self.frame(name))
+        return self._parts[name]
+
     def __contains__(self, name: object) -> bool:
         return name in self._frames
 
@@ -103,19 +127,23 @@ class Budget:
                      page: int | None = None) -> list[Line]:
         """The document's lines `first`…`last` (1-based, inclusive), to show next to a row;
         with `page`, the lines are counted within that page (as rows of paged sources cite them)."""
-        lines = self._texts.get(doc_id, [])
+        text = self._texts.get(doc_id)
+        if text is None:
+            return []
         start = self.document_line(doc_id, first, page)
         end = self.document_line(doc_id, last or first, page)
-        return lines[max(start, 1) - 1 : end]
+        return text.lines(range(len(text))[max(start, 1) - 1 : end])
 
     def page_lines(self, doc_id: str, page: int) -> list[Line]:
         """Every line of one page of a document, as extracted."""
         starts = self._pages.get(doc_id, ())
         if not 1 <= page <= len(starts):
             return []
-        lines = self._texts.get(doc_id, [])
-        end = starts[page] - 1 if page < len(starts) else len(lines)
-        return lines[starts[page - 1] - 1 : end]
+        text = self._texts.get(doc_id)
+        if text is None:
+            return []
+        end = starts[page] - 1 if page < len(starts) else len(text)
+        return text.lines(range(len(text))[starts[page - 1] - 1 : end])
 
     def describe(self, name: str) -> pl.DataFrame:
         """Each column of the resource `name`: its title (Chinese and English), type and unit,
@@ -139,16 +167,21 @@ def describe(name: str) -> pl.DataFrame:
     )
 
 
-def _duplicate(source: SourceText, seen: dict[str, Path], duplicates: list[tuple[Path, Path]]) -> bool:
-    """Whether the source's bytes were loaded already (same sha256): then a warning, and it is
-    loaded once (`Budget.duplicates` lists each such source with the one it repeats)."""
-    first = seen.setdefault(source.sha256, source.path)
-    if first is source.path:
-        return False
-    duplicates.append((source.path, first))
-    warnings.warn(f"{source.path}: the same document as {first} (same sha256); loaded once",
-                  stacklevel=3)
-    return True
+def _split(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The frame's rows per doc_id: slices (no copy) when each document's rows are together, as
+    `merge` leaves them; else partitions."""
+    if frame.is_empty():
+        return {}
+    runs = frame.get_column("doc_id").rle()
+    doc_ids = runs.struct.field("value").to_list()
+    if len(set(doc_ids)) < len(doc_ids):
+        return {key[0]: part for key, part in  # type: ignore[misc]
+                frame.partition_by("doc_id", as_dict=True, maintain_order=True).items()}
+    parts, at = {}, 0
+    for doc_id, length in zip(doc_ids, runs.struct.field("len").to_list(), strict=True):
+        parts[doc_id] = frame.slice(at, length)
+        at += length
+    return parts
 
 
 @dataclass(slots=True)
@@ -160,44 +193,260 @@ class _Document:
     page_starts: tuple[int, ...] = ()
 
 
-def load(*sources: str | Path) -> Budget:
+@dataclass(slots=True)
+class ParsedDocument:
+    """One document, parsed: each resource's rows of it as a frame (performance tables linked to
+    projects; `findings` ends with the `link_findings` findings of that linking), its text and
+    page starts. `error` is why it could not be loaded (its frames are then its `documents` row
+    and a `parse.unreadable` finding). Picklable: what a worker process sends back."""
+
+    doc_id: str
+    frames: dict[str, pl.DataFrame]
+    text: DocumentText
+    page_starts: tuple[int, ...] = ()
+    link_findings: int = 0
+    error: InputError | None = None
+
+
+#: Fewer documents than this to parse (text ones) are parsed in this process: starting worker
+#: processes (each imports Polars and the parsers) costs more than it saves on a few.
+PARALLEL_MINIMUM = 4
+
+
+def load(*sources: str | Path, jobs: int | None = None, cache: bool = True) -> Budget:
     """Load files and folders (none: the bundled sample) into one Budget.
+
+    Documents parse in `jobs` worker processes (default: the cores this process may use; a
+    single document, or a few text ones, parse here), each the same whatever `jobs` is. With
+    `cache`, a document parsed before (the same bytes, name and parser) is read from the cache
+    (see budgettui.cache) instead.
 
     A source that cannot be loaded (empty, binary, not a budget disclosure …) does not stop
     the others: it is listed in `Budget.skipped`, as a `documents` row and as a
-    `parse.unreadable` finding. InputError when a path does not exist, a folder holds no
-    documents, or no document at all could be loaded.
+    `parse.unreadable` finding. A source with the bytes of one loaded before is loaded once:
+    it is listed in `Budget.duplicates` with a UserWarning. InputError when a path does not
+    exist, a folder holds no documents, or no document at all could be loaded.
     """
     paths = expand_sources(list(sources))
-    documents: list[_Document] = []
-    skipped: list[InputError] = []
-    used: set[str] = set()
-    seen: dict[str, Path] = {}
     duplicates: list[tuple[Path, Path]] = []
-    for path in paths:
-        doc_id = None
-        try:
-            source = read_source(path)
-            if _duplicate(source, seen, duplicates):
-                continue
+    try:
+        return merge(_load_all(paths, jobs, cache, duplicates), sources, duplicates)
+    finally:
+        for path, first in duplicates:
+            warnings.warn(f"{path}: the same document as {first} (same sha256); loaded once",
+                          stacklevel=2)
+
+
+def _load_all(paths: Sequence[Path], jobs: int | None, cache: bool,
+              duplicates: list[tuple[Path, Path]]) -> Iterator[ParsedDocument]:
+    """The documents of `paths`, parsed (parse_all), in order, each loaded once: a source with
+    the bytes (sha256) of an earlier one that was loaded is left out and listed in `duplicates`
+    with that one, and gets no doc_id.
+
+    A source that is not a regular file (standard input `-`, a pipe …) or that cannot be hashed
+    is read here, once, up front; the others are hashed up front."""
+    digests = [file_sha256(path) for path in paths]
+    read: dict[int, SourceText | InputError] = {}
+    for i, path in enumerate(paths):
+        if digests[i] is None:
+            try:
+                read[i] = read_source(path)
+            except InputError as error:
+                read[i] = error
+            digests[i] = read[i].sha256
+    first: dict[str, int] = {}
+    repeats: dict[int, int] = {}  # a source → the first with the same bytes
+    for i, digest in enumerate(digests):
+        if digest is not None:
+            if digest in first:
+                repeats[i] = first[digest]
+            else:
+                first[digest] = i
+    kept = [i for i in range(len(paths)) if i not in repeats]
+    used: set[str] = set()
+    ids = {i: _unique_id(paths[i].stem, used) for i in kept}
+    at = {i: n for n, i in enumerate(kept)}
+    parsed = parse_all([paths[i] for i in kept], [ids[i] for i in kept], jobs, cache,
+                       digests=[digests[i] for i in kept],
+                       read={at[i]: found for i, found in read.items() if i in at})
+    loaded: dict[int, bool] = {}
+    for i, path in enumerate(paths):
+        if i in at:
+            doc = next(parsed)
+            loaded[i] = doc.error is None
+            yield doc
+        elif loaded[repeats[i]]:
+            duplicates.append((path, paths[repeats[i]]))
+        else:  # the same bytes as a source that could not be loaded: skipped in turn, with its reason
             doc_id = _unique_id(path.stem, used)
-            documents.append(parse_document(source, doc_id))
-        except InputError as error:
-            doc_id = doc_id or _unique_id(path.stem, used)
-            skipped.append(error)
-            documents.append(_skipped_document(path, doc_id, error))
-    if len(skipped) == len(documents):
-        raise _nothing_loaded(sources, skipped)
-    frames = {}
-    for resource in schema.RESOURCES:
-        rows = [row for doc in documents for row in doc.rows.get(resource.name, [])]
-        frames[resource.name] = resource.frame(rows)
-    frames = _link(frames)
-    extra = [row for doc in documents for row in doc.rows.get("other_lines", [])]
-    frames["budget_lines"] = budget_lines(frames, extra)
-    texts = {doc.rows["documents"][0]["doc_id"]: doc.lines for doc in documents}
-    pages = {doc.rows["documents"][0]["doc_id"]: doc.page_starts for doc in documents}
-    budget = Budget(frames, texts, tuple(skipped), checked=False, pages=pages)
+            found = read.get(i)
+            yield _parse_read(path, doc_id, found) if found is not None else parse_path(path, doc_id)
+
+
+def document_ids(paths: Sequence[Path]) -> list[str]:
+    """Each document's `doc_id`: its file name's stem, numbered `-2`, `-3` … when repeated."""
+    used: set[str] = set()
+    return [_unique_id(path.stem, used) for path in paths]
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def parse_path(path: str | Path, doc_id: str) -> ParsedDocument:
+    """Read and parse one document: a pure function of the file's bytes, its name and `doc_id`
+    (what a distributed engine maps over the documents before `merge`). A document that cannot
+    be loaded gives a ParsedDocument with its `error`, never an exception."""
+    path = Path(path)
+    try:
+        document = parse_document(read_source(path), doc_id)
+    except InputError as error:
+        document = _skipped_document(path, doc_id, error)
+        return _frames_of(doc_id, document, error)
+    return _frames_of(doc_id, document)
+
+
+def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = None,
+              cache: bool = True, digests: Sequence[str | None] | None = None,
+              read: Mapping[int, SourceText | InputError] | None = None) -> Iterator[ParsedDocument]:
+    """The documents parsed (or read from the cache), in the order of `paths`, one at a time.
+
+    `digests`: each file's sha256 when known already (else hashed here when `cache`); `read`:
+    the sources already read (by their index: standard input, a pipe …), parsed here and never
+    cached. The documents not in the cache are parsed in worker processes when there are several
+    (or PARALLEL_MINIMUM text ones) and `jobs` > 1; a pool that breaks (e.g. a script without the
+    `if __name__ == "__main__":` guard that worker processes need) leaves the rest to this
+    process."""
+    read = read or {}
+    root = cache_dir() if cache else None
+    if digests is None:
+        digests = [file_sha256(path) if root and i not in read else None for i, path in enumerate(paths)]
+    entries = [entry_path(root, digest, doc_id, path.name) if root and digest and i not in read else None
+               for i, (path, digest, doc_id) in enumerate(zip(paths, digests, doc_ids, strict=True))]
+    todo = [i for i, entry in enumerate(entries)
+            if i not in read and (entry is None or not entry.is_file())]
+    workers = min(jobs or default_jobs(), len(todo))
+    parallel = workers > 1 and (len(todo) >= PARALLEL_MINIMUM
+                                or any(paths[i].suffix.lower() == ".pdf" for i in todo))
+    work = [(paths[i], doc_ids[i], entries[i], digests[i]) for i in todo]
+    with ExitStack() as stack:
+        if parallel:
+            pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+            # left early (an error, Ctrl-C): the documents not started are not parsed
+            stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+            fresh = pool.map(_work, work, chunksize=max(1, min(8, len(work) // (4 * workers))))
+        else:
+            fresh = map(_work, work)
+        done = 0
+        pending = set(todo)
+        for i, (path, doc_id, entry, digest) in enumerate(zip(paths, doc_ids, entries, digests, strict=True)):
+            if i in read:
+                yield _parse_read(path, doc_id, read[i])
+                continue
+            if i not in pending:
+                assert entry is not None and digest is not None
+                yield _from_cache(entry, digest, path, doc_id) or _parse_and_store(path, doc_id, entry, digest)
+                continue
+            try:
+                parsed = next(fresh)
+            except BrokenProcessPool:  # the rest in this process
+                fresh = map(_work, work[done:])
+                parsed = next(fresh)
+            done += 1
+            yield parsed
+
+
+def _parse_read(path: Path, doc_id: str, source: SourceText | InputError) -> ParsedDocument:
+    """parse_path of a source already read (or that could not be)."""
+    if isinstance(source, InputError):
+        return _frames_of(doc_id, _skipped_document(path, doc_id, source), source)
+    try:
+        document = parse_document(source, doc_id)
+    except InputError as error:
+        return _frames_of(doc_id, _skipped_document(path, doc_id, error), error)
+    return _frames_of(doc_id, document)
+
+
+def _work(item: tuple[Path, str, Path | None, str | None]) -> ParsedDocument:
+    return _parse_and_store(*item)
+
+
+def _parse_and_store(path: Path, doc_id: str, entry: Path | None, digest: str | None) -> ParsedDocument:
+    """parse_path, and the result stored at `entry` (when loaded, and its bytes are still those
+    of `digest`)."""
+    parsed = parse_path(path, doc_id)
+    if entry is not None and parsed.error is None:
+        sha256 = parsed.frames["documents"]["sha256"][0]
+        if sha256 == digest:
+            meta = {"doc_id": doc_id, "page_starts": list(parsed.page_starts),
+                    "link_findings": parsed.link_findings}
+            write_entry(entry, sha256, meta, parsed.frames, parsed.text)
+    return parsed
+
+
+def _from_cache(entry: Path, digest: str, path: Path, doc_id: str) -> ParsedDocument | None:
+    """The cached document (its path as given now), or None when the entry is not to be trusted."""
+    found = read_entry(entry, digest)
+    if found is None:
+        return None
+    meta, frames, text = found
+    if meta.get("doc_id") != doc_id or set(frames) != {r.name for r in schema.RESOURCES}:
+        return None
+    frames["documents"] = frames["documents"].with_columns(pl.lit(str(path), pl.String).alias("source_path"))
+    return ParsedDocument(doc_id, frames, text, tuple(meta["page_starts"]), meta["link_findings"])
+
+
+#: Per resource, documents' frames are concatenated in batches of this many as they arrive.
+_BATCH = 8
+
+
+def merge(parsed: Iterable[ParsedDocument], sources: Sequence[str | Path] = (),
+          duplicates: Sequence[tuple[Path, Path]] = ()) -> Budget:
+    """One Budget of parsed documents, in the order given (a corpus parsed anywhere, e.g. by
+    `parse_path` mapped over its files, with `document_ids` numbering them); `duplicates`, the
+    sources left out as repeats of a loaded one (read once `parsed` is consumed), become
+    `Budget.duplicates`. InputError when none could be loaded."""
+    names = [r.name for r in schema.RESOURCES]
+    batches: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
+    pending: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
+    # the linking's findings come after every parser finding: those of documents with
+    # performance tables first (as when the linking ran over the whole corpus)
+    linked: tuple[list[pl.DataFrame], list[pl.DataFrame]] = ([], [])
+    texts: dict[str, DocumentText] = {}
+    pages: dict[str, tuple[int, ...]] = {}
+    skipped: list[InputError] = []
+    count = 0
+    for doc in parsed:
+        count += 1
+        frames = dict(doc.frames)
+        if doc.link_findings:
+            findings = frames["findings"]
+            cut = findings.height - doc.link_findings
+            frames["findings"] = findings.head(cut)
+            linked[0 if frames["performance_targets"].height else 1].append(findings.slice(cut))
+        for name in names:
+            pending[name].append(frames[name])
+            if len(pending[name]) >= _BATCH:
+                batches[name].append(pl.concat(pending[name], rechunk=True))
+                pending[name] = []
+        texts[doc.doc_id] = doc.text
+        pages[doc.doc_id] = doc.page_starts
+        if doc.error is not None:
+            skipped.append(doc.error)
+    if count == 0 or len(skipped) == count:
+        raise _nothing_loaded(tuple(sources), skipped)
+    merged = {}
+    for name in names:
+        parts = batches[name] + pending[name]
+        if name == "findings":
+            parts += linked[0] + linked[1]
+        merged[name] = pl.concat(parts, rechunk=True) if len(parts) > 1 else parts[0]
+    merged["budget_lines"] = merged["budget_lines"].sort(["doc_id", "line_id"], maintain_order=True)
+    budget = Budget(merged, texts, tuple(skipped), checked=False, pages=pages)
     budget.duplicates = tuple(duplicates)
     return budget
 
@@ -237,6 +486,17 @@ def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
         "source_line": error.line,
     }
     return _Document({"documents": [document], "findings": [finding]}, [])
+
+
+def _frames_of(doc_id: str, document: _Document, error: InputError | None = None) -> ParsedDocument:
+    """A parsed document's frames: its rows, performance tables linked, budget_lines built."""
+    frames = {r.name: r.frame(document.rows.get(r.name, [])) for r in schema.RESOURCES}
+    before = frames["findings"].height
+    frames = _link(frames)
+    frames["budget_lines"] = budget_lines(frames, document.rows.get("other_lines", []))
+    text = DocumentText.of(line.text for line in document.lines)
+    return ParsedDocument(doc_id, frames, text, document.page_starts,
+                          frames["findings"].height - before, error)
 
 
 def _with_checks(budget: Budget) -> pl.DataFrame:

@@ -32,27 +32,35 @@ def survey(budget: Budget) -> pl.DataFrame:
               if findings.height else pl.DataFrame({"doc_id": [], "len": []}))
     error_count = dict(zip(errors["doc_id"].to_list(), errors["len"].to_list(), strict=True))
     tables = budget["source_tables"]
-    targets = budget["performance_targets"]
-    indicators = budget["indicators"]
+    # per document, counted once (not one filter per document: a corpus is large)
+    numbers = {doc: sorted(set(part["table_no"].to_list())) for (doc,), part in
+               tables.filter(pl.col("status") == "parsed").group_by("doc_id", maintain_order=True)}
+    unmapped = _counts(tables.filter(pl.col("status") == "unmapped"))
+    targets = _counts(budget["performance_targets"])
+    indicators = _counts(budget["indicators"])
     skipped = {str(error.path) for error in budget.skipped}
     rows = []
     for doc in budget["documents"].iter_rows(named=True):
         doc_id = doc["doc_id"]
-        own = tables.filter((pl.col("doc_id") == doc_id) & (pl.col("status") == "parsed"))
-        numbers = sorted(set(own["table_no"].to_list()))
         checked, broken = report.per_document.get(doc_id, (0, 0))
         rows.append({
             "file": Path(doc["source_path"]).name, "doc_id": doc_id, "department": doc["department"],
             "year": doc["year"], "kind": doc["kind"], "scope": doc["scope"], "pages": doc["pages"],
-            "unit": doc["amount_unit"], "tables": ",".join(str(n) for n in numbers),
-            "unmapped": tables.filter((pl.col("doc_id") == doc_id) & (pl.col("status") == "unmapped")).height,
-            "performance_tables": targets.filter(pl.col("doc_id") == doc_id).height,
-            "indicators": indicators.filter(pl.col("doc_id") == doc_id).height,
+            "unit": doc["amount_unit"], "tables": ",".join(str(n) for n in numbers.get(doc_id, [])),
+            "unmapped": unmapped.get(doc_id, 0),
+            "performance_tables": targets.get(doc_id, 0),
+            "indicators": indicators.get(doc_id, 0),
             "identities": checked, "holding": checked - broken,
             "errors": error_count.get(doc_id, 0),
             "status": "skipped" if doc["source_path"] in skipped else "loaded",
         })
     return pl.DataFrame(rows, schema=COLUMNS)
+
+
+def _counts(frame: pl.DataFrame) -> dict[str, int]:
+    """Rows per doc_id."""
+    counted = frame.group_by("doc_id").len()
+    return dict(zip(counted["doc_id"].to_list(), counted["len"].to_list(), strict=True))
 
 
 def recognised_share(budget: Budget) -> tuple[int, int]:

@@ -1,0 +1,126 @@
+"""A corpus at scale: N documents made from the bundled sample, loaded and checked.
+
+    python benchmarks/corpus.py [N]        (default N = 200)
+
+Writes N text documents into a temporary folder — the sample with a distinct department name
+and its amounts multiplied by a per-document factor (sums stay exact) — then, each measurement
+in a fresh process:
+
+- load + checks (cold, no cache) with 1 and with 2 jobs, and their ratio;
+- the peak resident memory of the loading process and of its worker processes;
+- the checks alone per document, at 10 and at N documents (and their ratio: 1 is linear);
+- a second load with the cache, as a fraction of the first (cold) one.
+
+Times are compared within the run (the ratios), as the machine may be shared; the checks are
+also timed in CPU seconds of their process, which other load on the machine hardly changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from budgettui.sources import default_source
+
+#: Characters of the generated department names (N up to 24³ distinct names).
+_NAME_CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东西"
+_AMOUNT = re.compile(r"(?<![\d.])(\d+\.\d{2})(?![\d%％])")
+_DEPARTMENT = "高平市"
+
+
+def city(i: int) -> str:
+    chars = []
+    for _ in range(3):
+        i, digit = divmod(i, len(_NAME_CHARS))
+        chars.append(_NAME_CHARS[digit])
+    return "".join(chars) + "市"
+
+
+def generate(folder: Path, count: int) -> list[Path]:
+    """`count` documents: the sample under another city's name, amounts × (1 + i mod 7)."""
+    sample = default_source().read_text(encoding="utf-8")
+    paths = []
+    for i in range(count):
+        factor = 1 + i % 7
+        text = _AMOUNT.sub(lambda m, f=factor: f"{Decimal(m.group(1)) * f:.2f}", sample)
+        path = folder / f"{i:05d}_{city(i)}.txt"
+        path.write_text(text.replace(_DEPARTMENT, city(i)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def measure(folder: str, jobs: int, cache: bool, checks: bool) -> None:
+    """(in a child process) Load the folder, then the checks; print times and peak memory."""
+    import resource
+
+    import budgettui
+    from budgettui.audit import check_budget
+
+    start = time.perf_counter()
+    budget = budgettui.load(folder, jobs=jobs, cache=cache)
+    loaded, cpu = time.perf_counter(), time.process_time()
+    report = check_budget(budget) if checks else None
+    checked = time.perf_counter()
+    print(json.dumps({
+        "documents": budget["documents"].height, "load": loaded - start, "checks": checked - loaded,
+        "checks_cpu": time.process_time() - cpu,
+        "findings": len(report.findings) if report else None,
+        "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }))
+
+
+def child(folder: Path, jobs: int, cache: bool, checks: bool, cache_dir: Path) -> dict:
+    env = {**os.environ, "BUDGETTUI_CACHE_DIR": str(cache_dir)}
+    out = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(jobs), str(int(cache)),
+                          str(int(checks))], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    with tempfile.TemporaryDirectory(prefix="budgettui-corpus-") as temporary:
+        root = Path(temporary)
+        small, large, cache_dir = root / "small", root / "large", root / "cache"
+        small.mkdir()
+        large.mkdir()
+        started = time.perf_counter()
+        generate(small, 10)
+        generate(large, count)
+        print(f"{count} documents generated in {time.perf_counter() - started:.1f} s ({large})")
+
+        one = child(large, 1, False, True, cache_dir)
+        two = child(large, 2, False, True, cache_dir)
+        print(f"load + checks, 1 job:  {one['load']:7.1f} s + {one['checks']:6.1f} s "
+              f"= {one['load'] + one['checks']:7.1f} s   peak RSS {one['rss_self_mb']:.0f} MB")
+        print(f"load + checks, 2 jobs: {two['load']:7.1f} s + {two['checks']:6.1f} s "
+              f"= {two['load'] + two['checks']:7.1f} s   peak RSS {two['rss_self_mb']:.0f} MB "
+              f"(workers {two['rss_children_mb']:.0f} MB each at most)")
+        print(f"  2 jobs / 1 job: load {two['load'] / one['load']:.2f}, "
+              f"load + checks {(two['load'] + two['checks']) / (one['load'] + one['checks']):.2f}")
+        assert one["findings"] == two["findings"]
+
+        ten = child(small, 1, False, True, cache_dir)
+        for clock, key in (("wall", "checks"), ("CPU", "checks_cpu")):
+            per_small, per_large = ten[key] / 10, one[key] / count
+            print(f"checks per document ({clock}): {per_small * 1000:.0f} ms at 10, "
+                  f"{per_large * 1000:.0f} ms at {count} (ratio {per_large / per_small:.2f})")
+
+        cold = child(large, 2, True, False, cache_dir)
+        warm = child(large, 2, True, False, cache_dir)
+        print(f"load with the cache: cold {cold['load']:.1f} s, again {warm['load']:.2f} s "
+              f"({warm['load'] / cold['load']:.3f} of the cold load)   peak RSS {warm['rss_self_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--measure":
+        measure(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1")
+    else:
+        main()

@@ -1,0 +1,202 @@
+"""The parse cache: each parsed document stored once, found again by the sha256 of its bytes.
+
+An entry holds one document's frames (Arrow IPC streams, LZ4) and its text (see `DocumentText`) in one
+file, `<cache dir>/v<PARSER_VERSION>-<code fingerprint>/<sha[:2]>/<sha256>-<name key>.budget`:
+
+    MAGIC, the header's length (8 bytes, little-endian), the header (JSON), the payload
+
+The header names the parser version, the fingerprint of the parser's code, the source's sha256,
+and each blob of the payload (name, length); the payload's own sha256 is in it too, so a
+truncated or damaged entry is detected and re-parsed, never trusted. So is an entry of another
+parser version or other parser code: editing any module of the package, or raising
+PARSER_VERSION, makes new entries (`budgettui cache clear` removes the old ones). The file name
+also holds the document's id and file name (rows cite the id), so a renamed copy is parsed anew
+rather than relabelled. Entries are written to a temporary file in their folder and renamed into
+place, so a reader sees a whole entry or none.
+
+The cache folder is the user's cache dir (platformdirs), or $BUDGETTUI_CACHE_DIR.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import sys
+import tempfile
+from array import array
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from budgettui.sources import DocumentText, InputError, max_bytes
+
+#: Raise when a parser's output changes in a way the code fingerprint would not show.
+PARSER_VERSION = 2
+CACHE_ENV = "BUDGETTUI_CACHE_DIR"
+MAGIC = b"budgettui-cache\x00"
+SUFFIX = ".budget"
+_TAG = re.compile(r"v\d+-[0-9a-f]{16}")
+_FRAME = "frame:"
+
+
+def cache_dir() -> Path:
+    """$BUDGETTUI_CACHE_DIR, else the user's cache folder for budgettui."""
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("budgettui", appauthor=False))
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """sha256 of the package's modules and data files (not the browser's): the parser's code."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.iterdir()):
+        if path.is_file() and path.suffix in (".py", ".tsv"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def tag() -> str:
+    """The folder of this parser version and code: `v<PARSER_VERSION>-<16 hex digits>`."""
+    return f"v{PARSER_VERSION}-{fingerprint()[:16]}"
+
+
+def entry_path(root: Path, sha256: str, doc_id: str, name: str) -> Path:
+    """Where the entry of a document (its bytes' sha256, its id, its file name) is kept."""
+    names = hashlib.sha256(f"{doc_id}\0{name}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return root / tag() / sha256[:2] / f"{sha256}-{names}{SUFFIX}"
+
+
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a regular file's bytes; None for a pipe or device (read once, by the parser),
+    a file over the size limit, or one that cannot be read (the parser will say why)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes():
+            return None
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except (OSError, ValueError, InputError):
+        return None
+
+
+def _offsets_bytes(offsets: array) -> bytes:
+    if sys.byteorder == "little":
+        return offsets.tobytes()
+    swapped = array(offsets.typecode, offsets)
+    swapped.byteswap()
+    return swapped.tobytes()
+
+
+def _offsets_of(data: bytes) -> array:
+    offsets = array("Q")
+    offsets.frombytes(data)
+    if sys.byteorder != "little":
+        offsets.byteswap()
+    return offsets
+
+
+def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFrame],
+                text: DocumentText) -> bool:
+    """Store one document atomically; False when the cache folder cannot be written (the load
+    goes on without it)."""
+    blobs: list[tuple[str, bytes]] = []
+    for name, frame in frames.items():
+        buffer = io.BytesIO()
+        frame.write_ipc_stream(buffer, compression="lz4")
+        blobs.append((_FRAME + name, buffer.getvalue()))
+    blobs += [("text", text.packed), ("offsets", _offsets_bytes(text.offsets))]
+    payload = b"".join(blob for _, blob in blobs)
+    header = json.dumps({
+        "parser_version": PARSER_VERSION, "fingerprint": fingerprint(), "sha256": sha256,
+        "meta": meta, "blobs": [[name, len(blob)] for name, blob in blobs],
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+    }, ensure_ascii=False).encode()
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(MAGIC + len(header).to_bytes(8, "little") + header + payload)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
+
+
+def read_entry(path: Path, sha256: str) -> tuple[dict, dict[str, pl.DataFrame], DocumentText] | None:
+    """(meta, frames, text) of a whole, current entry for these bytes; None when there is none,
+    or it is of another parser version or code, truncated or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        if not data.startswith(MAGIC):
+            return None
+        start = len(MAGIC) + 8
+        end = start + int.from_bytes(data[len(MAGIC):start], "little")
+        header = json.loads(data[start:end])
+        if (header["parser_version"] != PARSER_VERSION or header["fingerprint"] != fingerprint()
+                or header["sha256"] != sha256):
+            return None
+        payload = memoryview(data)[end:]
+        if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
+            return None
+        frames: dict[str, pl.DataFrame] = {}
+        blobs: dict[str, bytes] = {}
+        at = 0
+        for name, size in header["blobs"]:
+            blob = payload[at:at + size]
+            at += size
+            if name.startswith(_FRAME):
+                frames[name[len(_FRAME):]] = pl.read_ipc_stream(io.BytesIO(blob))
+            else:
+                blobs[name] = bytes(blob)
+        if at != len(payload):
+            return None
+        return header["meta"], frames, DocumentText(blobs["text"], _offsets_of(blobs["offsets"]))
+    except (ValueError, KeyError, TypeError, OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def clear(root: Path | None = None) -> int:
+    """Remove every entry (of any parser version) and the folders that held them; the count of
+    entries removed. Only budgettui's own folders and files are touched."""
+    root = cache_dir() if root is None else root
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for version in root.iterdir():
+        if not version.is_dir() or not _TAG.fullmatch(version.name):
+            continue
+        for folder in version.iterdir():
+            if not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                if entry.suffix == SUFFIX or (entry.name.startswith(".") and entry.suffix == ".tmp"):
+                    entry.unlink(missing_ok=True)
+                    removed += entry.suffix == SUFFIX
+            _rmdir(folder)
+        _rmdir(version)
+    return removed
+
+
+def _rmdir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not empty: something else lives there
+        folder.rmdir()
+
+
+__all__ = ["CACHE_ENV", "PARSER_VERSION", "cache_dir", "clear", "entry_path", "file_sha256",
+           "fingerprint", "read_entry", "write_entry"]
