@@ -139,6 +139,8 @@ def title_body(text: str) -> tuple[str, int | None]:
 def table_kind(text: str) -> tuple[TableKind | None, int | None, bool]:
     """(kind, year, table-like) of a line's text: the kind of a template table, or None for a
     title that names some other table (table-like) or no table at all."""
+    if "表" not in text[-24:]:  # every title ends in 表 (or 表 and a short note): most lines are not
+        return None, None, False
     body, year = title_body(text)
     if not body or len(body) > 48:
         return None, year, False
