@@ -23,8 +23,6 @@ from budgettui.values import AmountError, is_amount, parse_amount
 Row = dict[str, Any]
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_NO_DATA = re.compile(r"本表无数据|无数据|本表为空")
-_META = re.compile(r"^(部门名称|单位名称|编制单位|单位)[：:]")
 _COLUMN_NUMBERS = re.compile(r"^\d{1,2}$")
 #: Words that make up table headers (a line of only these is a header line).
 _HEADER_WORDS = re.compile(
@@ -157,7 +155,7 @@ def split_table(section: TableSection) -> Table:
             continue
         cells = line.cells
         stated = vocab.UNIT.search(text)
-        if _META.match(text) or vocab.META.match(text) or (stated and not _has_amount(cells)):
+        if vocab.META.match(text) or (stated and not _has_amount(cells)):
             unit = unit or (stated.group(1) if stated else None)
             continue
         if _is_column_numbers(cells):
@@ -309,7 +307,7 @@ def _subject_header(table: Table) -> list[list[str]]:
             break
         text = line.text.strip()
         cells = line.cells
-        if line.blank or (vocab.NO_DATA.search(text) and "\t" not in text) or _META.match(text) \
+        if line.blank or (vocab.NO_DATA.search(text) and "\t" not in text) or vocab.META.match(text) \
                 or vocab.META.match(text) or (vocab.UNIT.search(text) and not _has_amount(cells)) \
                 or _is_column_numbers(cells):
             continue
