@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -269,12 +270,22 @@ def check_target(target: Path, force: bool, sources: Iterable[str]) -> None:
     for source in sources:
         if Path(source).resolve().is_relative_to(resolved):
             raise ExportError(f"{target}: refusing to replace a folder holding the source {source}")
-    if target.exists() and not (target.is_dir() or target.is_file()):
+    try:  # one stat: another export may be swapping the folder in or out at this moment
+        mode: int | None = target.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    if mode is not None and not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
         raise ExportError(f"{target}: a FIFO, device or socket, not a folder; a bundle is a folder")
-    if not (target.exists() or target.is_symlink()) or force or is_bundle(target):
+    if force:
         return
-    if target.is_dir() and not any(target.iterdir()):
-        return
+    for _ in range(3):  # looked at again: another export may have been swapping it just then
+        if not (target.exists() or target.is_symlink()) or is_bundle(target):
+            return
+        try:
+            if target.is_dir() and not any(target.iterdir()):
+                return
+        except FileNotFoundError:
+            continue
     raise ExportError(f"{target} exists and is not a budgettui bundle; use --force to replace it")
 
 
