@@ -345,3 +345,55 @@ def test_a_cached_pdf_keeps_its_pages_tables_and_lines(own_cache, parses):
     assert warm["source_tables"]["source_page"].null_count() == 0
     assert warm.page_lines(pdf.stem, 7) == cold.page_lines(pdf.stem, 7) != []
     assert warm["budget_lines"].equals(cold["budget_lines"])
+
+
+def test_the_cache_is_kept_under_its_limit_oldest_and_stale_entries_first(corpus, own_cache, parses,
+                                                                        monkeypatch):
+    import os
+
+    budgettui.load(corpus / "alpha.txt")
+    (alpha,) = own_cache.rglob("*.budget")
+    size = alpha.stat().st_size
+    # an entry of an older parser, and alpha used long ago
+    stale = own_cache / "v1-0123456789abcdef" / "ab" / ("ab" * 32 + "-x.budget")
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(alpha.read_bytes())
+    os.utime(alpha, (1, 1))
+    # room for two entries: loading beta makes three, so the stale one and then alpha go
+    monkeypatch.setenv(cache.LIMIT_ENV, str(2.05 * size / 2**20))
+    budgettui.load(corpus / "beta.txt")
+    left = {path.name.split("-")[0][:8] for path in own_cache.rglob("*.budget")}
+    assert not stale.exists() and not stale.parent.parent.exists()
+    assert not alpha.exists()
+    assert len(left) == 1
+    # a read refreshes an entry: the one just read is kept when another is written
+    budgettui.load(corpus / "beta.txt")
+    assert parses == ["alpha", "beta"]
+    (beta,) = own_cache.rglob("*.budget")
+    os.utime(beta, (1, 1))
+    budgettui.load(corpus / "beta.txt")
+    assert beta.stat().st_mtime > 1
+
+
+def test_no_cache_limit_when_it_is_zero_and_a_bad_limit_is_one_line(corpus, own_cache, monkeypatch):
+    monkeypatch.setenv(cache.LIMIT_ENV, "0")
+    assert cache.limit_bytes() is None
+    assert cache.prune(own_cache, cache.limit_bytes()) == 0
+    result = run("cache", "info", env_cache=own_cache)
+    assert result.returncode == 0 and "limit    none" in result.stdout
+    monkeypatch.setenv(cache.LIMIT_ENV, "lots")
+    result = run("tables", str(corpus / "alpha.txt"), env_cache=own_cache)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "budgettui: BUDGETTUI_CACHE_MAX_MB: not a number of megabytes: 'lots'"]
+
+
+def test_cache_info_counts_the_entries(corpus, own_cache):
+    budgettui.load(corpus / "alpha.txt")
+    budgettui.load(corpus / "beta.txt")
+    result = run("cache", "info", env_cache=own_cache)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"folder   {own_cache}"
+    assert lines[1].startswith("entries  2 documents (2 of this parser version), ")
+    assert lines[2] == "limit    2048 MB (BUDGETTUI_CACHE_MAX_MB)"

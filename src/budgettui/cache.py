@@ -14,7 +14,10 @@ also holds the document's id and file name (rows cite the id), so a renamed copy
 rather than relabelled. Entries are written to a temporary file in their folder and renamed into
 place, so a reader sees a whole entry or none.
 
-The cache folder is the user's cache dir (platformdirs), or $BUDGETTUI_CACHE_DIR.
+The cache folder is the user's cache dir (platformdirs), or $BUDGETTUI_CACHE_DIR. It is kept
+under a size limit ($BUDGETTUI_CACHE_MAX_MB, default 2048 MB; 0 turns the limit off): after a
+load that wrote entries, the entries of other parser versions go first, then the least recently
+used ones (a read refreshes an entry's time), until the cache is back under 90% of the limit.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import stat
 import sys
 import tempfile
 from array import array
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +43,8 @@ from budgettui.sources import DocumentText, InputError, max_bytes
 #: Raise when a parser's output changes in a way the code fingerprint would not show.
 PARSER_VERSION = 2
 CACHE_ENV = "BUDGETTUI_CACHE_DIR"
+LIMIT_ENV = "BUDGETTUI_CACHE_MAX_MB"
+DEFAULT_LIMIT_MB = 2048
 MAGIC = b"budgettui-cache\x00"
 SUFFIX = ".budget"
 _TAG = re.compile(r"v\d+-[0-9a-f]{16}")
@@ -166,6 +172,8 @@ def read_entry(path: Path, sha256: str) -> tuple[dict, dict[str, pl.DataFrame], 
                 blobs[name] = bytes(blob)
         if at != len(payload):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: the last to be pruned
         return header["meta"], frames, DocumentText(blobs["text"], _offsets_of(blobs["offsets"]))
     except (ValueError, KeyError, TypeError, OSError, pl.exceptions.PolarsError):
         return None
@@ -193,10 +201,76 @@ def clear(root: Path | None = None) -> int:
     return removed
 
 
+def limit_bytes() -> int | None:
+    """The cache's size limit in bytes ($BUDGETTUI_CACHE_MAX_MB), None when there is none (0)."""
+    configured = os.environ.get(LIMIT_ENV, "").strip()
+    try:
+        megabytes = float(configured) if configured else DEFAULT_LIMIT_MB
+    except ValueError:
+        raise InputError(LIMIT_ENV, f"not a number of megabytes: {configured!r}") from None
+    return int(megabytes * 2**20) if megabytes > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One stored document: its file, size, last use, and whether this parser can read it."""
+
+    path: Path
+    size: int
+    used: float
+    current: bool
+
+
+def entries(root: Path | None = None) -> list[Entry]:
+    """Every entry under the cache folder (of any parser version)."""
+    root = cache_dir() if root is None else root
+    found: list[Entry] = []
+    if not root.is_dir():
+        return found
+    current = tag()
+    for version in root.iterdir():
+        if not version.is_dir() or not _TAG.fullmatch(version.name):
+            continue
+        for folder in version.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.suffix != SUFFIX:
+                    continue
+                with contextlib.suppress(OSError):
+                    info = path.stat()
+                    found.append(Entry(path, info.st_size, info.st_mtime, version.name == current))
+    return found
+
+
+def prune(root: Path, limit: int | None) -> int:
+    """Bring the cache under 90% of `limit` bytes (None: no limit) when it is over it: other
+    parser versions' entries first, then the least recently used. The count removed."""
+    if limit is None:
+        return 0
+    found = entries(root)
+    size = sum(entry.size for entry in found)
+    if size <= limit:
+        return 0
+    removed = 0
+    for entry in sorted(found, key=lambda e: (e.current, e.used)):
+        if size <= limit * 0.9:
+            break
+        with contextlib.suppress(OSError):
+            entry.path.unlink()
+            size -= entry.size
+            removed += 1
+            if not any(entry.path.parent.iterdir()):
+                _rmdir(entry.path.parent)
+                _rmdir(entry.path.parent.parent)
+    return removed
+
+
 def _rmdir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not empty: something else lives there
         folder.rmdir()
 
 
-__all__ = ["CACHE_ENV", "PARSER_VERSION", "cache_dir", "clear", "entry_path", "file_sha256",
-           "fingerprint", "read_entry", "write_entry"]
+__all__ = ["CACHE_ENV", "LIMIT_ENV", "PARSER_VERSION", "Entry", "cache_dir", "clear", "entries",
+           "entry_path", "file_sha256", "fingerprint", "limit_bytes", "prune", "read_entry", "tag",
+           "write_entry"]

@@ -473,6 +473,26 @@ def cache_clear() -> None:
     say_done(f"removed {plural(removed, 'cached document')} from {folder}")
 
 
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is, what it holds, and its size limit."""
+    from budgettui.cache import cache_dir, entries, limit_bytes
+
+    try:
+        limit = limit_bytes()
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    folder = cache_dir()
+    found = entries(folder)
+    current = [e for e in found if e.current]
+    megabytes = sum(e.size for e in found) / 2**20
+    print(f"folder   {folder}")
+    print(f"entries  {plural(len(found), 'document')} ({len(current)} of this parser version), "
+          f"{megabytes:.1f} MB")
+    print(f"limit    {limit / 2**20:.0f} MB (BUDGETTUI_CACHE_MAX_MB)" if limit else
+          "limit    none (BUDGETTUI_CACHE_MAX_MB=0)")
+
+
 def main(argv: list[str] | None = None) -> None:
     """The `budgettui` command (see launch.py, which starts the default command without Typer)."""
     from budgettui.launch import main as launch

@@ -17,7 +17,7 @@ import polars as pl
 
 from budgettui import narrative, schema, tables
 from budgettui import vocabulary as vocab
-from budgettui.cache import cache_dir, entry_path, file_sha256, read_entry, write_entry
+from budgettui.cache import cache_dir, entry_path, file_sha256, limit_bytes, prune, read_entry, write_entry
 from budgettui.cover import Cover, cover_facts
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
@@ -323,6 +323,7 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
     process."""
     read = read or {}
     root = cache_dir() if cache else None
+    limit = limit_bytes() if root else None
     if digests is None:
         digests = [file_sha256(path) if root and i not in read else None for i, path in enumerate(paths)]
     entries = [entry_path(root, digest, doc_id, path.name) if root and digest and i not in read else None
@@ -334,6 +335,8 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
                                 or any(paths[i].suffix.lower() == ".pdf" for i in todo))
     work = [(paths[i], doc_ids[i], entries[i], digests[i]) for i in todo]
     with ExitStack() as stack:
+        if root is not None and todo:  # entries are written: at the end, keep the cache under its limit
+            stack.callback(prune, root, limit)
         if parallel:
             pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
             # left early (an error, Ctrl-C): the documents not started are not parsed
