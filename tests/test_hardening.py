@@ -202,11 +202,11 @@ def _long_line(tmp: Path) -> Path:
 
 
 PARTIAL: dict[str, tuple[Callable[[Path], Path], str, str | None]] = {
-    "truncated": (_truncated, "parse.missing_table", "table 13 was not found"),
-    "cover only": (_cover_only, "parse.missing_table", "table 1 was not found"),
+    "truncated": (_truncated, "parse.missing_table", "找不到表13"),
+    "cover only": (_cover_only, "parse.missing_table", "找不到表1"),
     "malformed number": (_bad_number, "parse.bad_amount", "24O8.41"),
-    "duplicated table": (_duplicate_table, "parse.duplicate_table", "table 3 is printed again"),
-    "damaged bytes": (_damaged_bytes, "parse.damaged_bytes", "replaced by U+FFFD on lines 13, 2548"),
+    "duplicated table": (_duplicate_table, "parse.duplicate_table", "表3重复印出"),
+    "damaged bytes": (_damaged_bytes, "parse.damaged_bytes", "第13、2548行有不是"),
     "lines of megabytes": (_long_line, "parse.", None),
 }
 
@@ -327,7 +327,7 @@ def test_a_folder_loads_what_it_can_and_reports_the_rest(tmp_path):
     findings = json.loads(run("show", "findings", folder, "-f", "json").stdout)
     unreadable = [f for f in findings if f["rule"] == "parse.unreadable"]
     assert [f["doc_id"] for f in unreadable] == ["a_empty", "c_report", "d_news"]
-    assert "c_report.txt not loaded: damaged PDF, cannot be read" in unreadable[1]["message"]
+    assert "「c_report.txt」未能读入：「damaged PDF, cannot be read" in unreadable[1]["message"]
     check = run("check", folder)
     assert check.returncode == 0 and "parse.unreadable" in check.stdout
 
