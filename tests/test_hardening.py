@@ -470,4 +470,4 @@ async def test_browse_opens_a_folder_with_skipped_files(tmp_path):
             assert node.data.name == f"{doc_id}.txt"
             tree.select_node(node)  # its detail pane shows, with its one finding below it
             await pilot.pause()
-            assert node.children[-1].data.name == "核对 (1 error)"
+            assert node.children[-1].data.name == "核对 (1 错误)"
