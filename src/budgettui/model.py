@@ -482,7 +482,8 @@ def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
     document = {"doc_id": doc_id, "title": path.name, "source_path": str(path), "sha256": error.sha256}
     finding = {
         "doc_id": doc_id, "rule": "parse.unreadable", "severity": "error",
-        "message": f"「{path.name}」未能读入：「{error.reason}」", "resource": "documents", "key": doc_id,
+        "message": f"「{path.name}」未能读入：{error.zh or f'「{error.reason}」'}", "resource": "documents",
+        "key": doc_id,
         "source_line": error.line,
     }
     return _Document({"documents": [document], "findings": [finding]}, [])
@@ -524,7 +525,8 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     seg = segment(source.lines, source.page_starts)
     if not recognised(seg):
         error = InputError(source.path, "not a budget disclosure: no budget table title "
-                                        "(e.g. 2026年预算收支总表) and no budget title on its cover")
+                                        "(e.g. 2026年预算收支总表) and no budget title on its cover",
+                           zh="不是部门预算公开文件：没有预算表标题（如「2026年预算收支总表」），封面也没有预算标题")
         error.sha256 = source.sha256
         raise error
     facts = cover_facts(source.lines, [t.lines for t in seg.tables.values()], source.page_starts)
