@@ -769,7 +769,7 @@ async def test_a_skipped_file_says_why(tmp_path):
         tree.reveal(skipped)
         await rest(pilot)
         screen = screen_text(app)
-        assert "未能读取，已跳过" in screen and "empty file" in screen
+        assert "未能读取，已跳过" in screen and "「b.txt」未能读入：空文件" in screen
         assert "None" not in screen
 
 
