@@ -150,7 +150,7 @@ def test_every_narrative_figure_is_checked_or_listed_with_a_reason(budget):
     assert Counter((f["source_line"], f["actual"]) for f in reported) == printed
     for f in reported:
         if f["rule"] == "narrative.unchecked":
-            assert re.search(r"not checked: .+ / .+", f["message"]), f["message"]
+            assert re.search(r"未核对：.+ — ", f["message"]), f["message"]
     unchecked = sorted(f["actual"] for f in reported if f["rule"] == "narrative.unchecked")
     # 编制2辆, 7224.41平方米, the 50/100万元 thresholds and the two 0台（套） (L2491–L2499).
     assert unchecked == ["0", "0", "100", "2", "50", "7224.41"]

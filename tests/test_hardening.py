@@ -202,11 +202,11 @@ def _long_line(tmp: Path) -> Path:
 
 
 PARTIAL: dict[str, tuple[Callable[[Path], Path], str, str | None]] = {
-    "truncated": (_truncated, "parse.missing_table", "table 13 was not found"),
-    "cover only": (_cover_only, "parse.missing_table", "table 1 was not found"),
+    "truncated": (_truncated, "parse.missing_table", "找不到表13"),
+    "cover only": (_cover_only, "parse.missing_table", "找不到表1"),
     "malformed number": (_bad_number, "parse.bad_amount", "24O8.41"),
-    "duplicated table": (_duplicate_table, "parse.duplicate_table", "table 3 is printed again"),
-    "damaged bytes": (_damaged_bytes, "parse.damaged_bytes", "replaced by U+FFFD on lines 13, 2548"),
+    "duplicated table": (_duplicate_table, "parse.duplicate_table", "表3重复印出"),
+    "damaged bytes": (_damaged_bytes, "parse.damaged_bytes", "第13、2548行有不是"),
     "lines of megabytes": (_long_line, "parse.", None),
 }
 
@@ -327,7 +327,11 @@ def test_a_folder_loads_what_it_can_and_reports_the_rest(tmp_path):
     findings = json.loads(run("show", "findings", folder, "-f", "json").stdout)
     unreadable = [f for f in findings if f["rule"] == "parse.unreadable"]
     assert [f["doc_id"] for f in unreadable] == ["a_empty", "c_report", "d_news"]
-    assert "c_report.txt not loaded: damaged PDF, cannot be read" in unreadable[1]["message"]
+    # in Chinese, like every finding (the reason comes from the worker process that read it)
+    assert [f["message"] for f in unreadable] == [
+        "「a_empty.txt」未能读入：空文件",
+        "「c_report.txt」未能读入：PDF 已损坏，无法读取",
+        "「d_news.txt」未能读入：不是部门预算公开文件：没有预算表标题（如「2026年预算收支总表」），封面也没有预算标题"]
     check = run("check", folder)
     assert check.returncode == 0 and "parse.unreadable" in check.stdout
 
@@ -470,4 +474,4 @@ async def test_browse_opens_a_folder_with_skipped_files(tmp_path):
             assert node.data.name == f"{doc_id}.txt"
             tree.select_node(node)  # its detail pane shows, with its one finding below it
             await pilot.pause()
-            assert node.children[-1].data.name == "核对 (1 error)"
+            assert node.children[-1].data.name == "核对 (1 错误)"

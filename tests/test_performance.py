@@ -473,7 +473,7 @@ def test_annual_funds_labelled_but_empty(result: PerformanceResult) -> None:
     missing = [f for f in result.findings if f["rule"] == "perf.missing_funds"]
     assert [(f["key"], f["source_line"], f["severity"]) for f in missing] == [
         ("perf-055", 2455, "warning")]
-    assert missing[0]["message"] == "年度资金总额 labelled but empty"
+    assert missing[0]["message"] == "年度资金总额 有标签但未填"
 
 
 def test_findings(result: PerformanceResult) -> None:

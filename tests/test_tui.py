@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 import polars as pl
@@ -91,7 +92,7 @@ async def test_arrows_and_vim_keys(app):
 async def test_top_bottom_and_depth(app, budget):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")
-        assert cursor(app) == "核对 (2 error · 41 warning · 36 rounding · 103 info)"
+        assert cursor(app) == "核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)"
         await pilot.press("g")
         assert cursor(app) == "高平市人力资源和社会保障局（高平市医疗保障局）"
         await pilot.press("2")
@@ -259,7 +260,7 @@ async def test_finding_jumps_to_its_project(app, budget):
         tree.reveal(target)
         await pilot.pause()
         # Too long for 120 columns: the middle step gives way, the finding's name stays.
-        assert crumb(app).startswith("部门 › … › link.project_without_table p019 project '大学生实习实训补贴资金'")
+        assert crumb(app).startswith("部门 › … › link.project_without_table p019 项目「大学生实习实训补贴资金」")
         await pilot.press("enter")
         assert cursor(app) == "大学生实习实训补贴资金"
         await rest(pilot)
@@ -325,7 +326,7 @@ async def test_browser_parses_its_sources_after_the_first_paint(budget):
         assert crumb(app) == "部门"
         assert app.budget is not None and app.budget["projects"].height == 64
         # The checks run after the tree is up; then 核对 and the document's counts show them.
-        checks = "核对 (2 error · 41 warning · 36 rounding · 103 info)"
+        checks = "核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)"
         for _ in range(100):
             if checks in visible(app):
                 break
@@ -679,9 +680,31 @@ async def test_findings_table_most_serious_first(app):
         await pilot.press("G")
         await rest(pilot)
         grid = app.query_one(Detail).query_one(DataTable)
-        order = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+        order = {"错误": 0, "警告": 1, "舍入": 2, "信息": 3}  # shown in Chinese, as the tree shows them
         severities = [order[s] for s in column(grid, "severity")]
         assert severities == sorted(severities) and severities[0] == 0 and severities[-1] == 3
+
+
+async def test_findings_show_their_severity_in_chinese(app):
+    """核对's label, its findings in the tree, the findings table and one finding's detail
+    show 错误/警告/舍入/信息, never the data's codes (which `y` and `e` keep)."""
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("G")
+        await rest(pilot)
+        screen = screen_text(app)
+        assert "核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)" in screen
+        grid = app.query_one(Detail).query_one(DataTable)
+        assert Counter(column(grid, "severity")) == {"错误": 2, "警告": 41, "舍入": 36, "信息": 103}
+        assert "严重程度" in screen  # the column's title
+        await pilot.press("l", "j")  # open 核对: the first finding, an error
+        await rest(pilot)
+        screen = screen_text(app)
+        assert "[错误] narrative.amount 34 情况说明" in screen
+        assert "错误  narrative.amount" in screen  # the detail pane's heading
+        assert "资源 情况说明" in screen  # the resource by its title, not `narrative`
+        assert "资源 narrative" not in screen
+        for code in ("[error]", "[warning]", "[rounding]", "[info]", "error  ", "warning  "):
+            assert code not in screen, code
 
 
 async def test_forty_columns_stack_the_panes(app):
@@ -746,7 +769,7 @@ async def test_a_skipped_file_says_why(tmp_path):
         tree.reveal(skipped)
         await rest(pilot)
         screen = screen_text(app)
-        assert "未能读取，已跳过" in screen and "empty file" in screen
+        assert "未能读取，已跳过" in screen and "「b.txt」未能读入：空文件" in screen
         assert "None" not in screen
 
 
@@ -784,3 +807,13 @@ def test_wrapped_text_keeps_closing_marks_and_the_gutter_on_every_line():
     assert [line.plain for line in wrapped.lines(14)] == [
         " 12 │ 第一行很", "      长很长很", "      长很长很", "      长很长很", "      长。第二",
         "      句", "      第二行）", "      结束"]
+
+
+async def test_search_counts_its_hits_in_the_singular_for_one(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"x.t12_t3")
+        await rest(pilot)
+        assert "1 hit" in screen_text(app) and "1 hits" not in screen_text(app)
+        await pilot.press("escape", "slash", *"20805")
+        await rest(pilot)
+        assert "6 hits" in screen_text(app)

@@ -66,3 +66,8 @@ def test_help_screen(snap_compare, budget):
 def test_light_theme_project(snap_compare, budget):
     keys = ["slash", *"xxh", "enter", "t"]
     assert snap_compare(BudgetApp(budget), press=keys, terminal_size=LARGE, run_before=settle)
+
+
+def test_findings_open(snap_compare, budget):
+    """核对 opened on its first finding: severities in Chinese, most serious first."""
+    assert snap_compare(BudgetApp(budget), press=["G", "l", "j"], terminal_size=LARGE, run_before=settle)

@@ -132,8 +132,9 @@ class Ctx:
         return self.rule
 
     def describe(self, subject: str, formula: str) -> str:
-        """`subject: formula — 规则 / rule`."""
-        return f"{subject}: {formula} — {self._rule.zh} / {self._rule.en}"
+        """`subject: formula — 规则`: one language, the document's (the rule's English
+        description stays in the registry, where rules are listed)."""
+        return f"{subject}: {formula} — {self._rule.zh}"
 
     def severity_of(self, difference: Decimal, scale: Decimal = Decimal(1)) -> str | None:
         """None when equal; rounding within the tolerance (× scale); else the rule's severity."""

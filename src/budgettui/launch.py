@@ -40,7 +40,16 @@ def _mistyped(word: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`budgettui [SOURCE...]` means `budgettui browse [SOURCE...]`; the rest is cli.py's."""
+    """`budgettui [SOURCE...]` means `budgettui browse [SOURCE...]`; the rest is cli.py's.
+    Ctrl-C at any point (the first imports take a while) ends with one line and exit 130."""
+    try:
+        _main(argv)
+    except KeyboardInterrupt:
+        say("interrupted")
+        sys.exit(130)
+
+
+def _main(argv: list[str] | None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and (meant := _mistyped(args[0])):
         say(f"no command or file {args[0]!r}; did you mean 'budgettui {meant}'?")

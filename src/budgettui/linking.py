@@ -111,13 +111,13 @@ def _report(doc_id: str, tables: list[dict[str, Any]], projects: list[dict[str, 
             carried = project["kind"] == "carryover"
             findings.append(_finding(
                 doc_id, "link.project_without_table", "info" if carried else "warning",
-                f"{'carried-over ' if carried else ''}project {project['name']!r} has no "
+                f"{'上年结转' if carried else ''}项目「{project['name']}」没有"
                 "项目支出绩效目标表", "projects", project["project_id"], project["source_line"]))
     for ti, table in enumerate(tables):
         if ti not in links:
             findings.append(_finding(
                 doc_id, "link.table_without_project", "warning",
-                f"performance table {table['name']!r} matches no project of tables 12/13",
+                f"绩效目标表「{table['name']}」对应不到表12/13的任何项目",
                 "performance_targets", table["perf_id"], table["source_line"]))
     return findings
 

@@ -485,7 +485,8 @@ def _skipped_document(path: Path, doc_id: str, error: InputError) -> _Document:
     document = {"doc_id": doc_id, "title": path.name, "source_path": str(path), "sha256": error.sha256}
     finding = {
         "doc_id": doc_id, "rule": "parse.unreadable", "severity": "error",
-        "message": f"{path.name} not loaded: {error.reason}", "resource": "documents", "key": doc_id,
+        "message": f"「{path.name}」未能读入：{error.zh or f'「{error.reason}」'}", "resource": "documents",
+        "key": doc_id,
         "source_line": error.line,
     }
     return _Document({"documents": [document], "findings": [finding]}, [])
@@ -527,7 +528,8 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     seg = segment(source.lines, source.page_starts)
     if not recognised(seg):
         error = InputError(source.path, "not a budget disclosure: no budget table title "
-                                        "(e.g. 2026年预算收支总表) and no budget title on its cover")
+                                        "(e.g. 2026年预算收支总表) and no budget title on its cover",
+                           zh="不是部门预算公开文件：没有预算表标题（如「2026年预算收支总表」），封面也没有预算标题")
         error.sha256 = source.sha256
         raise error
     facts = cover_facts(source.lines, [t.lines for t in seg.tables.values()], source.page_starts)
@@ -626,11 +628,11 @@ def _report_damage(ctx: Context, source: SourceText) -> None:
     """One finding for the bytes that were undecodable or control characters (now U+FFFD)."""
     if not source.damaged:
         return
-    shown = ", ".join(str(n) for n in source.damaged[:10])
-    more = f" and {len(source.damaged) - 10} more" if len(source.damaged) > 10 else ""
+    shown = "、".join(str(n) for n in source.damaged[:10])
+    more = f" 等{len(source.damaged)}行" if len(source.damaged) > 10 else ""
     ctx.finding("parse.damaged_bytes", "warning",
-                f"bytes that are not {source.encoding} text (or are control characters) were "
-                f"replaced by U+FFFD on lines {shown}{more}", source.damaged[0])
+                f"第{shown}{more}行有不是 {source.encoding} 文本的字节（或控制字符），"
+                "已替换为 U+FFFD", source.damaged[0])
 
 
 def _check_year(ctx: Context, document: Row) -> None:
@@ -639,7 +641,7 @@ def _check_year(ctx: Context, document: Row) -> None:
     if year is not None and year not in YEARS:
         document["year"] = None
         ctx.finding("parse.implausible_year", "error",
-                    f"budget year {year} is not between {YEARS.start} and {YEARS.stop - 1}; left empty",
+                    f"预算年度 {year} 不在 {YEARS.start}–{YEARS.stop - 1} 之间，留空",
                     None, "documents", ctx.doc_id, None, str(year))
 
 
@@ -650,13 +652,13 @@ def _report_structure(ctx: Context, seg: Segments) -> None:
             continue
         if no in seg.listed:  # its title is printed (contents or a page) but no table follows
             ctx.finding("parse.missing_table", "error",
-                        f"table {no} was not found (the document names it)", None, None, f"表{no}")
+                        f"找不到表{no}（文件列有其标题）", None, None, f"表{no}")
         else:  # a table this document's template does not print
             ctx.finding("parse.missing_table", "warning",
-                        f"table {no} was not found (the document does not name it)", None, None, f"表{no}")
+                        f"找不到表{no}（文件未列其标题）", None, None, f"表{no}")
     for no, line in seg.duplicates:
         ctx.finding("parse.duplicate_table", "warning",
-                    f"table {no} is printed again; the first copy is used", line, None, f"表{no}")
+                    f"表{no}重复印出，采用第一份", line, None, f"表{no}")
 
 
 def _units(doc_id: str, overview_units: list[Row], rows: dict[str, list[Row]]) -> list[Row]:

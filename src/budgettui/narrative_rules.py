@@ -225,7 +225,7 @@ def report(ctx: Ctx, figure: Figure, rule_id: str, expected: Decimal | None, whe
     """One finding for the figure: info when it agrees, `severity` when not."""
     ctx.checked += 1
     sign = "=" if severity is None else "≠"
-    place = f"（line {line}）" if line else ""
+    place = f"（第{line}行）" if line else ""
     message = f"{_label(figure)} {sign} {where} {fmt(expected)}{place}{note}"
     ctx.add(severity or "info", ctx.describe(f"情况说明 {figure.section}", message), "narrative",
             str(figure.seq), fmt(expected), fmt(figure.value), figure.line, rule_id)
@@ -249,7 +249,7 @@ def compare_percent(ctx: Ctx, figure: Figure, rule_id: str, part: Decimal, base:
                     where: str) -> None:
     """`part / base` in per cent, rounded as printed; one unit of the last place is rounding."""
     if base == 0:
-        unchecked(ctx, figure, f"{where}：分母为0 / the base is zero")
+        unchecked(ctx, figure, f"{where}：分母为0")
         return
     unit = Decimal(1).scaleb(-figure.places)
     computed = (part / base * HUNDRED).quantize(unit, rounding=ROUND_HALF_UP)
@@ -260,7 +260,7 @@ def compare_percent(ctx: Ctx, figure: Figure, rule_id: str, part: Decimal, base:
 
 def unchecked(ctx: Ctx, figure: Figure, reason: str) -> None:
     """A figure that cannot be checked, with the reason (info, rule narrative.unchecked)."""
-    message = f"{_label(figure)} 未核对 / not checked: {reason}"
+    message = f"{_label(figure)} 未核对：{reason}"
     ctx.add("info", ctx.describe(f"情况说明 {figure.section}", message), "narrative", str(figure.seq),
             None, fmt(figure.value), figure.line, "narrative.unchecked")
 
@@ -268,7 +268,7 @@ def unchecked(ctx: Ctx, figure: Figure, reason: str) -> None:
 def part_of(ctx: Ctx, figure: Figure, total_figure: Figure) -> None:
     """A part whose sum is checked at `total_figure`'s finding."""
     ctx.checked += 1
-    message = f"{_label(figure)}: 计入 {_label(total_figure)} 的核对 / part of the sum checked there"
+    message = f"{_label(figure)}: 计入 {_label(total_figure)} 的核对"
     ctx.add("info", ctx.describe(f"情况说明 {figure.section}", message), "narrative", str(figure.seq),
             None, fmt(figure.value), figure.line, "narrative.sum")
 
@@ -316,7 +316,7 @@ def _generic(figure: Figure, own: list[Figure]) -> Claim:
     if figure.percent and "占" in figure.label:
         base = next((f for f in own if f.amount), None)
         if previous is None or not previous.amount or base is None:
-            return _skip(figure, "找不到所占的金额 / no amount to take the share of")
+            return _skip(figure, "找不到所占的金额")
         return _claim(figure, "narrative.percent", lambda ctx, f: compare_percent(
             ctx, f, "narrative.percent", previous.value, base.value,
             f"{previous.printed} / {base.printed} × 100"))
@@ -327,8 +327,7 @@ def _generic(figure: Figure, own: list[Figure]) -> Claim:
         following = own[figure.index + 1] if figure.index + 1 < len(own) else None
         if following is not None and following.percent and CHANGE_PERCENT.match(following.label):
             return _claim(figure, "narrative.change", lambda ctx, f: part_of_change(ctx, f, following))
-        return _skip(figure, "同比变动，上年数不在本文件中 / year-on-year change: last year's budget is not "
-                             "in this document")
+        return _skip(figure, "同比变动，上年数不在本文件中")
     resolvers = _resolvers(figure) if figure.amount else []
     if resolvers:
         return _claim(figure, "narrative.amount", lambda ctx, f: _amount(ctx, f, resolvers))
@@ -342,12 +341,12 @@ def _amount(ctx: Ctx, figure: Figure, resolvers: list[Resolver]) -> None:
         if ref is not None:
             compare_amount(ctx, figure, "narrative.amount", ref)
             return
-    unchecked(ctx, figure, "无对应的表 / no table states this figure")
+    unchecked(ctx, figure, "无对应的表")
 
 
 def part_of_change(ctx: Ctx, figure: Figure, percent: Figure) -> None:
     ctx.checked += 1
-    message = f"{_label(figure)}: 与 {_label(percent)} 一并核对 / checked with the percentage"
+    message = f"{_label(figure)}: 与 {_label(percent)} 一并核对"
     ctx.add("info", ctx.describe(f"情况说明 {figure.section}", message), "narrative", str(figure.seq),
             None, fmt(figure.value), figure.line, "narrative.change")
 
@@ -356,7 +355,7 @@ def _change_percent(figure: Figure, change: Figure, own: list[Figure]) -> Claim:
     """`比上年减少C万元，下降P%`: P = C / (current + C) for a decrease, C / (current − C) else."""
     current = _subject(change, own)
     if current is None or current is change:
-        return _skip(figure, "找不到本年金额 / no current amount in the sentence")
+        return _skip(figure, "找不到本年金额")
     down = any(word in change.label for word in DOWN)
     last_year = current.value + change.value if down else current.value - change.value
     sign = "+" if down else "−"
@@ -368,14 +367,14 @@ def _change_percent(figure: Figure, change: Figure, own: list[Figure]) -> Claim:
 def _reason(figure: Figure) -> str:
     """Why a figure no rule covers is not checked."""
     if figure.unit == "平方米":
-        return "办公用房面积，表中无此数据 / floor space: no table states it"
+        return "办公用房面积，表中无此数据"
     if figure.unit == "台":
-        return "通用设备数量，表中无此数据 / equipment count: no table states it"
+        return "通用设备数量，表中无此数据"
     if figure.unit == "辆" and "编制" in figure.label:
-        return "公务用车编制数，表中无此数据 / the vehicle quota: no table states it"
+        return "公务用车编制数，表中无此数据"
     if figure.amount and ("以上" in figure.after or "价值" in figure.label):
-        return "价值门槛，不是预算金额 / a value threshold, not an amount of the budget"
-    return "无对应的表 / no table states this figure"
+        return "价值门槛，不是预算金额"
+    return "无对应的表"
 
 
 # ---------------------------------------------------------------- sections with their own logic
@@ -502,8 +501,7 @@ def _published_count(ctx: Ctx, figure: Figure) -> None:
     tables = [t for t in ctx.doc["performance_targets"] if t.get("kind") != "department"]
     compare_exact(ctx, figure, "narrative.count", len(tables), "印出的项目支出绩效目标表数",
                   tables[0]["source_line"] if tables else None,
-                  "；缺表的项目见 link.project_without_table / projects without a table: "
-                  "link.project_without_table" if len(tables) != figure.value else "")
+                  "；缺表的项目见 link.project_without_table" if len(tables) != figure.value else "")
 
 
 def _project_amount(ctx: Ctx, figure: Figure) -> None:

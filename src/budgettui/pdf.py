@@ -37,7 +37,12 @@ _STARTS_BLOCK = re.compile(
 
 
 class PdfError(Exception):
-    """The PDF cannot be read: damaged, encrypted, or without a text layer."""
+    """The PDF cannot be read: damaged, encrypted, or without a text layer. `zh` says so in
+    Chinese (for the finding of a document skipped in a folder)."""
+
+    def __init__(self, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 @dataclass(slots=True)
@@ -79,18 +84,20 @@ def read_pdf(data: bytes, name: str = "document") -> list[list[str]]:
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
-            raise PdfError("encrypted PDF (password protected): cannot be read") from None
-        raise PdfError(f"damaged PDF, cannot be read ({message})") from None
+            raise PdfError("encrypted PDF (password protected): cannot be read",
+                           "PDF 已加密（有密码），无法读取") from None
+        raise PdfError(f"damaged PDF, cannot be read ({message})", "PDF 已损坏，无法读取") from None
     try:
         pages = [_read_page(pdf[index]) for index in range(len(pdf))]
     except pdfium.PdfiumError as exc:
-        raise PdfError(f"damaged PDF, cannot be read ({exc})") from None
+        raise PdfError(f"damaged PDF, cannot be read ({exc})", "PDF 已损坏，无法读取") from None
     finally:
         pdf.close()
     if not pages:
-        raise PdfError("PDF without pages")
+        raise PdfError("PDF without pages", "PDF 没有页面")
     if sum(len(p) for p in pages) < max(2, len(pages) // 4):
-        raise PdfError("scanned PDF: no text layer, it needs OCR first")
+        raise PdfError("scanned PDF: no text layer, it needs OCR first",
+                       "扫描版 PDF：没有文字层，需先做文字识别（OCR）")
     return pages
 
 

@@ -71,6 +71,8 @@ from budgettui.values import is_amount, parse_amount, parse_target
 TITLE = "项目支出绩效目标表"
 IMPLEMENTATION, ANNUAL = "implementation", "annual"
 PERIODS = (IMPLEMENTATION, ANNUAL)
+#: The periods as findings messages name them.
+PERIOD_ZH = {IMPLEMENTATION: "实施期", ANNUAL: "年度"}
 PROJECT, DEPARTMENT = "project", "department"
 #: performance_targets.layout: the sample's grid (with its 填报日期 footer), a single-period
 #: grid, a row of the wide layout.
@@ -572,7 +574,7 @@ class _ColumnGrid:
                 self.level1, self.level2, repaired = _LEVEL1_OF[text], text, True
             else:
                 self.level1, self.level2 = text, None
-                problems.append(f"level 1 {row.level1!r} is not in the indicator framework")
+                problems.append(f"一级指标「{row.level1}」不在绩效指标体系中")
         if row.level2:
             kind, text = _classify(row.level2) or ("text", row.level2)
             if kind == "l2":
@@ -587,10 +589,10 @@ class _ColumnGrid:
                 self.level1, self.level2, repaired = text, _ONLY_CHILD.get(text), True
             else:
                 self.level2 = text
-                problems.append(f"level 2 {row.level2!r} is not in the indicator framework")
+                problems.append(f"二级指标「{row.level2}」不在绩效指标体系中")
         if row.name is None and row.value is None:
             if row.other or row.weight:
-                problems.append("row has neither an indicator name nor a value")
+                problems.append("此行既无指标名称也无指标值")
             return None, problems
         raw = "\t".join(cells).rstrip("\t")
         flag = "repaired" if repaired else None
@@ -955,7 +957,7 @@ class _Table:
                 return True
             self._wide_child(line, name, cell("code"), cell("funds"), goal)
         if not self.children:
-            self.problems.append((line.no, "indicator row before any project row"))
+            self.problems.append((line.no, "指标行出现在所有项目行之前"))
             return True
         child = self.children[-1]
         child.last_line = line.no
@@ -1172,8 +1174,8 @@ class _Builder:
             elif table.blank_form:
                 if table.last_line > table.first_line:
                     self.finding("perf.empty_table", "info",
-                                 f"table prints neither a name nor an amount (a blank form); "
-                                 f"{len(table.indicators)} template indicator row(s) not read",
+                                 f"表中既无项目名称也无金额（空白表样）；"
+                                 f"表样的{len(table.indicators)}个指标行未读入",
                                  "performance_targets", None, table.first_line)
             else:
                 merged.append(table)
@@ -1192,13 +1194,13 @@ class _Builder:
                 continue
             for no, name in table.subtotals:
                 self.finding("perf.subtotal_row", "info",
-                             f"row {name!r} totals the projects below it; not a project",
+                             f"「{name}」行是其下各项目的合计，不是项目",
                              "performance_targets", None, no)
             for no, problem in table.problems:
                 self.finding("perf.unplaced_row", "warning", problem, "indicators", None, no)
             if table.cgrid is None:
                 self.finding("perf.no_grid_header", "warning",
-                             "wide table without an indicator header; rows not read",
+                             "横排表没有指标表头，各行未读入",
                              "performance_targets", None, table.first_line)
             for i, child in enumerate(table.children):
                 child.continues = (i == 0 and last is not None and last.kind == child.kind
@@ -1220,8 +1222,8 @@ class _Builder:
         first.last_line, first.footer = page.last_line, page.footer
         first.pages += 1
         self.finding("perf.continuation", "info",
-                     f"table continued on the next page; merged with the table at line "
-                     f"{first.first_line}", "performance_targets", None, page.first_line)
+                     f"表格在下一页续印，已并入第{first.first_line}行起的表", "performance_targets", None,
+                     page.first_line)
 
     def finding(self, rule: str, severity: str, message: str, resource: str, key: str | None,
                 line: int | None, expected: str | None = None, actual: str | None = None) -> None:
@@ -1237,7 +1239,7 @@ class _Builder:
         printed = fields.get("fill_time")
         filled = _fill_date(printed)
         if printed is not None and filled is None:
-            self.finding("perf.bad_fill_date", "warning", f"填报日期 {printed} is not a real date",
+            self.finding("perf.bad_fill_date", "warning", f"填报日期「{printed}」不是有效日期",
                          "performance_targets", perf_id, table.last_line, "YYYYMMDDhhmmss", printed)
         row: dict[str, Any] = {"doc_id": self.doc_id, "perf_id": perf_id, "project_id": None,
                                "match_score": None, "source_line": table.first_line,
@@ -1278,19 +1280,19 @@ class _Builder:
         if fields.get("goal_implementation") and fields.get("goal_annual") is None:
             fields["goal_annual"] = fields["goal_implementation"]
             self.finding("perf.single_goal", "info",
-                         "only one 总体目标 printed; used for both periods",
+                         "只印有一个总体目标，两期共用",
                          "performance_targets", perf_id, table.first_line)
 
     def _check_funds(self, perf_id: str, table: _Table) -> None:
         if table.single:  # one period: one total is enough, whichever label it has
             if table.fields.get("total_funds") is None and table.fields.get("annual_funds") is None:
-                state = "labelled but empty" if table.funds_labelled else "missing"
+                state = "有标签但未填" if table.funds_labelled else "未印出"
                 self.finding("perf.missing_funds", "warning", f"资金总额 {state}",
                              "performance_targets", perf_id, table.first_line)
             return
         for name, label in (("total_funds", "实施期资金总额"), ("annual_funds", "年度资金总额")):
             if table.fields.get(name) is None:
-                state = "labelled but empty" if name in table.funds_labelled else "missing"
+                state = "有标签但未填" if name in table.funds_labelled else "未印出"
                 self.finding("perf.missing_funds", "warning", f"{label} {state}",
                              "performance_targets", perf_id, table.first_line)
 
@@ -1311,24 +1313,24 @@ class _Builder:
             })
             if item.value is None:
                 self.finding("perf.missing_value", "warning",
-                             f"indicator {item.name!r} ({item.period}) prints no value",
+                             f"指标「{item.name}」（{PERIOD_ZH.get(item.period, item.period)}）未印指标值",
                              "indicators", perf_id, item.line)
         for no, count in table.unplaced:
             self.finding("perf.unplaced_row", "warning",
-                         f"{count} half-row(s) beyond the two halves; kept as unplaced",
+                         f"两期之外另有{count}个半行，作为未归位行保留",
                          "indicators", perf_id, no)
         for no, problem in table.problems:
-            rule = "perf.unknown_level" if "framework" in problem else "perf.unplaced_row"
+            rule = "perf.unknown_level" if "指标体系" in problem else "perf.unplaced_row"
             self.finding(rule, "warning", problem, "indicators", perf_id, no)
         for no in table.unrecognised:
-            self.finding("perf.unrecognised_line", "info", "header line not understood",
+            self.finding("perf.unrecognised_line", "info", "无法识别的表头行",
                          "performance_targets", perf_id, no)
         if not table.indicators:
-            self.finding("perf.no_indicators", "warning", "table has no indicators",
+            self.finding("perf.no_indicators", "warning", "表中没有指标",
                          "performance_targets", perf_id, table.first_line)
         elif seq[ANNUAL] == 0 and not table.single:
             self.finding("perf.single_half", "warning",
-                         "grid prints one half only; read as 实施期 (implementation)",
+                         "表格只印出一期，按实施期读入",
                          "indicators", perf_id, table.first_line)
 
 

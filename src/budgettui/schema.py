@@ -535,4 +535,13 @@ def resource(name: str) -> Resource:
         raise KeyError(f"unknown resource {name!r}; known: {', '.join(BY_NAME)}") from None
 
 
-__all__ = ["BY_NAME", "MONEY", "NUMBER", "RESOURCES", "Column", "ForeignKey", "Resource", "resource"]
+def cited(name: str) -> str:
+    """A resource as a findings message names it, in Chinese: `表2（预算收入总表）` for a
+    template table, its Chinese title otherwise; an unknown name as it is."""
+    found = BY_NAME.get(name)
+    if found is None:
+        return name
+    return f"表{found.table_no}（{found.zh}）" if found.table_no else found.zh
+
+
+__all__ = ["BY_NAME", "MONEY", "NUMBER", "RESOURCES", "Column", "ForeignKey", "Resource", "cited", "resource"]

@@ -71,10 +71,13 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 _FORMATS = (
-    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX, ODT?) is not supported; save the document as text first"),
+    (b"PK\x03\x04", "a ZIP archive (DOCX, XLSX, ODT?) is not supported; save the document as text first",
+     "ZIP 压缩包（DOCX、XLSX、ODT？）不受支持；请先另存为文本"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel 97–2003 file is not supported; "
-                                          "save the document as text first"),
-    (b"{\\rtf", "RTF input is not supported; save the document as plain text first"),
+                                          "save the document as text first",
+     "Word 或 Excel 97–2003 文件不受支持；请先另存为文本"),
+    (b"{\\rtf", "RTF input is not supported; save the document as plain text first",
+     "RTF 文件不受支持；请先另存为纯文本"),
 )
 
 
@@ -82,26 +85,28 @@ class InputError(Exception):
     """Unreadable or unusable input: one line naming the file (and line).
 
     `causes` holds the per-file errors when no document of several could be loaded;
-    `sha256` the digest of the file's bytes when they could be read.
+    `sha256` the digest of the file's bytes when they could be read; `zh` the reason in
+    Chinese, for the `parse.unreadable` finding of a document skipped in a folder.
     """
 
-    def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
+    def __init__(self, path: str | Path, message: str, line: int | None = None, zh: str | None = None) -> None:
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")
         self.path = str(path)
         self.line = line
         self.reason = message
+        self.zh = zh
         self.causes: list[InputError] = []
         self.sha256: str | None = None
 
     def __reduce__(self) -> tuple:
         """Pickled with its fields, so a worker process's error arrives whole (see model.load)."""
-        return _rebuild_error, (self.path, self.reason, self.line, self.causes, self.sha256)
+        return _rebuild_error, (self.path, self.reason, self.line, self.causes, self.sha256, self.zh)
 
 
 def _rebuild_error(path: str, reason: str, line: int | None, causes: list[InputError],
-                   sha256: str | None) -> InputError:
-    error = InputError(path, reason, line)
+                   sha256: str | None, zh: str | None = None) -> InputError:
+    error = InputError(path, reason, line, zh)
     error.causes, error.sha256 = causes, sha256
     return error
 
@@ -257,9 +262,9 @@ def _detect(data: bytes) -> Decoded | None:
 def _refuse_binary(data: bytes, path: str | Path) -> None:
     """Known binary formats get a message of their own."""
     head = data[:1024]
-    for signature, message in _FORMATS:
+    for signature, message, zh in _FORMATS:
         if head.startswith(signature) or (signature == b"%PDF-" and signature in head):
-            raise InputError(path, message)
+            raise InputError(path, message, zh=zh)
 
 
 def _utf16_guess(data: bytes) -> tuple[str, ...]:
@@ -280,7 +285,7 @@ def decode(data: bytes, path: str | Path) -> Decoded:
         if data.startswith(bom):
             decoded = _attempt(data[len(bom):], encoding)
             if not _tolerable(decoded):
-                raise InputError(path, f"binary file, not {encoding} text")
+                raise InputError(path, f"binary file, not {encoding} text", zh=f"二进制文件，不是 {encoding} 文本")
             return decoded
     utf8 = _attempt(data, "utf-8")
     if utf8.invalid == 0 and _tolerable(utf8):
@@ -301,15 +306,17 @@ def _undecodable(data: bytes, tried: list[Decoded], path: str | Path) -> InputEr
     """Why no decoding fits: binary, or text in an unknown encoding (or not a budget)."""
     if b"\x00" not in data and (mixed := _mixed_encodings(data)):
         return InputError(path, "mixes UTF-8 and GB18030 (GBK) text; convert it to one encoding "
-                                "(UTF-8) first", mixed)
+                                "(UTF-8) first", mixed, "混有 UTF-8 与 GB18030（GBK）文本；请先统一转为 UTF-8")
     if b"\x00" in data or not any(_tolerable(d) for d in tried):
-        return InputError(path, "binary file, not text (not a budget disclosure)")
+        return InputError(path, "binary file, not text (not a budget disclosure)",
+                          zh="二进制文件，不是文本（不是部门预算公开文件）")
     utf8 = tried[0].text
     first = _DAMAGED.search(utf8)
     line = len(_NEWLINE.findall(utf8, 0, first.start())) + 1 if first else None
     return InputError(path, "not UTF-8 text, and read as GB18030 it holds no budget words "
                             f"({', '.join(VOCABULARY[::2])}): an unsupported encoding, "
-                            "or not a budget disclosure", line)
+                            "or not a budget disclosure", line,
+                      "不是 UTF-8 文本，按 GB18030 读也没有预算用语：编码不受支持，或不是部门预算公开文件")
 
 
 def _mixed_encodings(data: bytes) -> int | None:
@@ -374,10 +381,11 @@ def _missing(path: Path) -> InputError:
         os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return InputError(path, "symbolic link loop")
+            return InputError(path, "symbolic link loop", zh="符号链接循环")
     if path.is_symlink():
-        return InputError(path, f"broken symbolic link (to {os.readlink(path)})")
-    return InputError(path, "no such file or folder")
+        return InputError(path, f"broken symbolic link (to {os.readlink(path)})",
+                          zh=f"符号链接已断开（指向「{os.readlink(path)}」）")
+    return InputError(path, "no such file or folder", zh="找不到此文件或文件夹")
 
 
 def _read_stdin(limit: int) -> bytes:
@@ -393,18 +401,24 @@ def _read_special(path: Path, mode: int, limit: int) -> bytes:
     """A FIFO or device, read up to the limit; a FIFO nothing is written to within FIFO_WAIT
     seconds is refused instead of waited for forever, a socket is refused."""
     if stat.S_ISSOCK(mode):
-        raise InputError(path, "a socket, not a document")
+        raise InputError(path, "a socket, not a document", zh="是套接字，不是文件")
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO blocks until a writer comes
     with os.fdopen(fd, "rb", buffering=0) as stream:
         if os.isatty(fd):  # /dev/tty, /dev/stdin on a terminal: nobody types a budget
-            raise InputError(path, "a terminal, not a document")
+            raise InputError(path, "a terminal, not a document", zh="是终端，不是文件")
         if stat.S_ISFIFO(mode):
             poller = select.poll()
             poller.register(fd, select.POLLIN)
             if not poller.poll(FIFO_WAIT * 1000):
-                raise InputError(path, f"a FIFO nothing was written to within {FIFO_WAIT:g} s")
+                raise InputError(path, f"a FIFO nothing was written to within {FIFO_WAIT:g} s",
+                                 zh=f"FIFO 在 {FIFO_WAIT:g} 秒内没有写入任何内容")
         os.set_blocking(fd, True)
         return _read_bounded(stream, limit)  # type: ignore[arg-type]
+
+
+def _over_limit(limit: int) -> str:
+    """The size limit's reason in Chinese."""
+    return f"超过 {limit} 字节的上限（可设 {MAX_BYTES_ENV} 调高）"
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -419,7 +433,7 @@ def _read_bytes(path: Path) -> bytes:
         info = path.stat()
         if info.st_size > limit:
             raise InputError(path, f"{info.st_size} bytes is over the limit of {limit} bytes "
-                                   f"(set {MAX_BYTES_ENV} to raise it)")
+                                   f"(set {MAX_BYTES_ENV} to raise it)", zh=_over_limit(limit))
         if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
             with path.open("rb") as stream:
                 data = stream.read()
@@ -428,15 +442,16 @@ def _read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise _missing(path) from None
     except IsADirectoryError:
-        raise InputError(path, "is a folder, not a document") from None
+        raise InputError(path, "is a folder, not a document", zh="是文件夹，不是文件") from None
     except PermissionError:
-        raise InputError(path, "permission denied") from None
+        raise InputError(path, "permission denied", zh="无权读取") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise InputError(path, "symbolic link loop") from None
-        raise InputError(path, exc.strerror or "cannot be read") from None
+            raise InputError(path, "symbolic link loop", zh="符号链接循环") from None
+        raise InputError(path, exc.strerror or "cannot be read", zh="无法读取") from None
     if len(data) > limit:  # a pipe or device that does not tell its size, or a growing file
-        raise InputError(path, f"over the limit of {limit} bytes (set {MAX_BYTES_ENV} to raise it)")
+        raise InputError(path, f"over the limit of {limit} bytes (set {MAX_BYTES_ENV} to raise it)",
+                         zh=_over_limit(limit))
     return data
 
 
@@ -448,14 +463,14 @@ def read_source(path: str | Path) -> SourceText:
     digest = hashlib.sha256(data).hexdigest()
     try:
         if not data.strip():
-            raise InputError(path, "empty file")
+            raise InputError(path, "empty file", zh="空文件")
         _refuse_html(data, path)
         if is_pdf(data):
             return _read_pdf(path, data, digest)
         decoded = decode(data, path)
         lines = split_lines(decoded.text)
         if not any(not line.blank for line in lines):
-            raise InputError(path, "empty file")
+            raise InputError(path, "empty file", zh="空文件")
     except InputError as error:
         error.sha256 = digest
         raise
@@ -478,7 +493,7 @@ def _read_pdf(path: Path, data: bytes, digest: str) -> SourceText:
     try:
         pages = read_pdf(data)
     except PdfError as exc:
-        raise InputError(path, str(exc)) from None
+        raise InputError(path, str(exc), zh=exc.zh) from None
     lines: list[Line] = []
     starts: list[int] = []
     for page in pages:
@@ -512,7 +527,10 @@ def _refuse_html(data: bytes, path: Path) -> None:
     links = list(dict.fromkeys(_LINK.findall(text)))
     listed = f"; document links in it: {', '.join(links[:5])}" + (" …" if len(links) > 5 else "") \
         if links else "; it links to no document file"
-    raise InputError(path, f"an HTML page, not a budget document (a web page saved under this name){listed}")
+    shown = f"；其中的文件链接：{'、'.join(f'「{link}」' for link in links[:5])}" + ("…" if len(links) > 5 else "") \
+        if links else "；其中没有文件链接"
+    raise InputError(path, f"an HTML page, not a budget document (a web page saved under this name){listed}",
+                     zh=f"是网页（以文件名保存的网页），不是预算文件{shown}")
 
 
 def _folder_documents(path: Path) -> list[Path]:
@@ -526,7 +544,7 @@ def _folder_documents(path: Path) -> list[Path]:
             key=lambda p: p.relative_to(path).parts,
         )
     except PermissionError:
-        raise InputError(path, "permission denied") from None
+        raise InputError(path, "permission denied", zh="无权读取") from None
     except OSError as exc:
         raise InputError(path, exc.strerror or "cannot be listed") from None
     if not found:

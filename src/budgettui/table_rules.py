@@ -15,6 +15,7 @@ from decimal import Decimal
 from budgettui import schema
 from budgettui import vocabulary as vocab
 from budgettui.checks import ZERO, Ctx, Row, fmt, rule, text, total
+from budgettui.schema import cited
 from budgettui.tables import unit_key
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
@@ -795,8 +796,8 @@ def code_name(ctx: Ctx) -> None:
             origin, seen = first[row["code"]]
             if clean(seen["name"]) != clean(row["name"]):
                 ctx.add("warning", ctx.describe(
-                    row["code"], f"{row['name']}（line {row['source_line']}）≠ {seen['name']}"
-                    f"（{origin}, line {seen['source_line']}）"),
+                    row["code"], f"{row['name']}（{cited(resource)}第{row['source_line']}行）≠ {seen['name']}"
+                    f"（{cited(origin)}第{seen['source_line']}行）"),
                     resource, row["code"], seen["name"], row["name"], row["source_line"])
 
 

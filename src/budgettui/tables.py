@@ -16,6 +16,7 @@ from typing import Any
 
 from budgettui import classification
 from budgettui import vocabulary as vocab
+from budgettui.schema import cited
 from budgettui.segment import TableSection
 from budgettui.sources import Line
 from budgettui.values import AmountError, is_amount, parse_amount
@@ -253,7 +254,7 @@ def amount(ctx: Context, line: Line, index: int | None, resource: str, key: str)
         return value * ctx.factor if value is not None and ctx.factor != 1 else value
     except AmountError:
         ctx.finding(
-            "parse.bad_amount", "error", f"cell is not an amount: {text!r}", line.no,
+            "parse.bad_amount", "error", f"单元格「{text}」不是金额", line.no,
             resource, key, None, text,
         )
         return None
@@ -406,8 +407,8 @@ def _subject_layout(ctx: Context, table: Table, resource: str,
     unmapped += [(i, named(i)) for i in fiscal]
     for _index, label in sorted(unmapped):
         ctx.finding("parse.unmapped_column", "info",
-                    f"column 「{label}」 of 「{table.section.title}」 fits no column of {resource}; "
-                    "its amounts are not in the resource", table.section.title_line, resource, label)
+                    f"「{table.section.title}」的列「{label}」对应不到{cited(resource)}的任何列；"
+                    "其金额未读入", table.section.title_line, resource, label)
     return _Layout(code_col, name_col, unit_col, columns, sorted(unmapped),
                    max(label_cols, default=start))
 
@@ -515,8 +516,8 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
                 row = {"code": None, "name": "合计", "level": 0, "parent_code": None}
             else:
                 ctx.finding("parse.unit_row", "info",
-                            f"row of unit {unit or text.split()[0]} (the table is printed by unit, "
-                            "not by subject): not a row of the resource", line.no, resource,
+                            f"单位行「{unit or text.split()[0]}」（本表按单位而非按科目印出）："
+                            "不作为本表的数据行", line.no, resource,
                             unit or None, None, line.text)
                 continue
         else:
@@ -526,10 +527,10 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
             elif not _has_amount(cells):
                 if rows and name and not code and not glued and rows[-1]["code"]:
                     rows[-1]["name"] += name  # a name wrapped onto the next line
-                    ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
+                    ctx.finding("parse.wrapped_row", "info", "名称的续行，已并入上一行",
                                 line.no, resource, rows[-1]["code"], None, line.text)
                 else:
-                    ctx.finding("parse.skipped_line", "info", "line without amounts in the table's rows",
+                    ctx.finding("parse.skipped_line", "info", "表中无金额的行，未读作数据行",
                                 line.no, resource, None, None, line.text)
                 continue
             else:
@@ -538,12 +539,12 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
                                                   enclosing[-1] if enclosing else None)
                 if resolved is None:
                     ctx.finding("parse.unresolved_subject", "warning",
-                                f"subject 「{printed.strip()}」 printed without a code and not found in "
-                                "the functional classification: row not placed", line.no, resource,
+                                f"科目「{printed.strip()}」未印编码，在功能分类科目中也找不到："
+                                "此行未归入科目", line.no, resource,
                                 printed.strip(), None, line.text)
                     continue
                 ctx.finding("parse.resolved_code", "info",
-                            f"subject 「{printed.strip()}」 printed without a code: {resolved}",
+                            f"科目「{printed.strip()}」未印编码，按名称补为 {resolved}",
                             line.no, resource, resolved, None, line.text)
                 row = _coded(resolved, printed.strip())
             key = row["code"]
@@ -556,8 +557,8 @@ def _subject_rows(ctx: Context, table: Table, resource: str, layout: _Layout) ->
             if head is not None:
                 same = all(head[c] == values[c] for c in values)
                 ctx.finding("parse.repeated_total", "info" if same else "warning",
-                            "合计 row printed again (a continued page): counted once"
-                            if same else "another 合计 row with other amounts: the first counts",
+                            "合计行再次印出（续页）：只计一次"
+                            if same else "另有一行金额不同的合计行：以第一行为准",
                             line.no, resource, "合计", None, line.text)
                 continue
         row.update(values)
@@ -572,9 +573,9 @@ def _lines_after(ctx: Context, table: Table, resource: str, rest: list[Line], en
     amounts = [line for line in rest if _has_amount(line.cells)]
     if amounts:
         ctx.finding("parse.lines_after_table", "warning",
-                    f"{len(amounts)} lines with amounts after the end of 「{table.section.title}」 "
-                    f"(「{end.text.strip()[:40]}」) belong to no table of the template; not rows of "
-                    f"{resource}", amounts[0].no, resource, None, None, amounts[0].text)
+                    f"「{table.section.title}」结束（「{end.text.strip()[:40]}」）之后的{len(amounts)}行金额"
+                    f"不属于模板中的任何表；未作为{cited(resource)}的数据行", amounts[0].no, resource, None, None,
+                    amounts[0].text)
 
 
 def _ends_rows(line: Line) -> bool:
@@ -733,7 +734,7 @@ def _summary_lines(ctx: Context, table: Table, resource: str) -> tuple[list[str]
             continue
         if "\t" not in line.text:
             ctx.finding("parse.not_a_row", "warning" if _has_amount(cells) else "info",
-                        "text inside the table is not one of its rows; left out", line.no,
+                        "表内文字不是本表的数据行，未读入", line.no,
                         resource, None, None, line.text)
             continue
         rows.append(line)
@@ -791,7 +792,7 @@ def _report_cells_beyond(ctx: Context, resource: str, width: int, rows: list[Lin
         if extra:
             shown = "\t".join(extra[:12]) + (" …" if len(extra) > 12 else "")
             ctx.finding("parse.unread_column", "warning",
-                        f"{len(extra)} cells right of the table's last column are not read",
+                        f"表格最后一列右侧的{len(extra)}个单元格未读入",
                         line.no, resource, None, None, shown)
 
 
@@ -828,8 +829,8 @@ def _report_unread_columns(ctx: Context, resource: str, labels: list[str], rows:
         values = "; ".join(f"{_clean(cell(line.cells, item_col)) or line.no}: {text}"
                            for line, text in printed)
         ctx.finding("parse.unread_column", "warning",
-                    f"column 「{label}」 has no place in {resource}: its {len(printed)} printed "
-                    "cells are not read", printed[0][0].no, resource, label, None, values)
+                    f"列「{label}」在{cited(resource)}中没有对应的列：印出的{len(printed)}个"
+                    "单元格未读入", printed[0][0].no, resource, label, None, values)
 
 
 def _summary_side(ctx: Context, table: Table, rows: list[Line], block: _Block,
@@ -848,7 +849,7 @@ def _summary_side(ctx: Context, table: Table, rows: list[Line], block: _Block,
         item = _clean(cell(cells, block.item))
         if not item:
             if any(cell(cells, i) for i in columns.values()):
-                ctx.finding("parse.unplaced_row", "warning", "amount without an item",
+                ctx.finding("parse.unplaced_row", "warning", "有金额而无项目名称",
                             line.no, resource, None, None, line.text)
             continue
         lines.append((line, item))
@@ -930,8 +931,8 @@ def _summary_end(ctx: Context, rows: list[Line], blocks: list[_Block], resource:
     rest = rows[last + 1:]
     amounts = sum(1 for line in rest if _has_amount(line.cells))
     ctx.finding("parse.after_total", "warning" if amounts else "info",
-                f"{len(rest)} lines after the 总计 row are not read as rows of this table "
-                f"({amounts} of them with amounts)", rest[0].no, resource, None, None,
+                f"总计行之后的{len(rest)}行未读作本表的数据行"
+                f"（其中{amounts}行有金额）", rest[0].no, resource, None, None,
                 " | ".join(line.text for line in rest[:3]))
     return rows[:last + 1]
 
@@ -955,7 +956,7 @@ def _parse_summary(ctx: Context, table: Table, resource: str, income_column: str
         rows = _summary_end(ctx, rows, blocks, resource)
         blocks = _sides_first(_summary_blocks(table, labels, rows))
     if not blocks:
-        ctx.finding("parse.unplaced_row", "warning", "income and expenditure sides not found",
+        ctx.finding("parse.unplaced_row", "warning", "找不到收入、支出两栏",
                     table.section.title_line, resource, None, None, " | ".join(labels))
         return []
     income, spending = blocks[:2]
@@ -1030,11 +1031,11 @@ def parse_basic_by_economic(ctx: Context, table: Table) -> list[Row]:
                 kind, row_group = "item", group
         elif coded and rows and name and not _has_amount(cells):
             rows[-1]["dept_econ_name"] += name
-            ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
+            ctx.finding("parse.wrapped_row", "info", "名称的续行，已并入上一行",
                         line.no, resource, rows[-1]["dept_econ_name"], None, line.text)
             continue
         elif coded:
-            ctx.finding("parse.unplaced_row", "warning", "row has no economic code",
+            ctx.finding("parse.unplaced_row", "warning", "此行没有经济分类科目编码",
                         line.no, resource, name or None, None, line.text)
             continue
         elif not gov:
@@ -1095,7 +1096,7 @@ def _body(ctx: Context, lines: list[Line], resource: str) -> list[Line]:
         filled = [c for c in line.cells if c]
         text = _clean(filled[0]) if filled else ""
         if len(filled) == 1 and (re.match(vocab.NOTE_START, text) or vocab.table_kind(text)[2]):
-            ctx.finding("parse.table_end", "info", f"the table ends at 「{filled[0][:40]}」",
+            ctx.finding("parse.table_end", "info", f"表格止于「{filled[0][:40]}」",
                         line.no, resource, None, None, line.text)
             break
         kept.append(line)
@@ -1160,7 +1161,7 @@ def parse_three_public_costs(ctx: Context, table: Table) -> list[Row]:
             continue
         if re.search(vocab.THREE_PUBLIC_OTHER, item) and not re.search(vocab.THREE_PUBLIC_WORD, item):
             ctx.finding("parse.other_measure", "info",
-                        f"row {item!r} is not one of the 三公 items; not kept in three_public_costs",
+                        f"「{item}」不是“三公”经费项目，未计入{cited('three_public_costs')}",
                         line.no, resource, item, None, line.text)
             continue
         role = next((r for r, p in vocab.THREE_PUBLIC_ITEMS if re.search(p, item)), None)
@@ -1175,7 +1176,7 @@ def parse_three_public_costs(ctx: Context, table: Table) -> list[Row]:
         else:
             kind, row_parent = "item", None
             if role is None:
-                ctx.finding("parse.unknown_item", "warning", f"row {item!r} is no 三公 item",
+                ctx.finding("parse.unknown_item", "warning", f"「{item}」不是“三公”经费项目",
                             line.no, resource, item, None, line.text)
         row: Row = {"doc_id": ctx.doc_id, "seq": len(rows) + 1, "item": item,
                     "parent_item": row_parent, "row_kind": kind, "source_line": line.no}
@@ -1241,8 +1242,8 @@ def _three_public_wide(ctx: Context, table: Table, grid: list[list[str]], data: 
     left = [line for line in data if line is not chosen and _has_amount(line.cells)]
     if left or (wanted is not None and len(set(filter(None, periods))) > 1):
         ctx.finding("parse.other_measure", "info",
-                    f"wide 三公 table: the row on line {chosen.no} (period {wanted or 'as printed'}) "
-                    f"is read; {len(left)} other rows (units, years) are not kept",
+                    f"横排“三公”经费表：读取第{chosen.no}行（{f'期间「{wanted}」' if wanted else '按印出的期间'}），"
+                    f"其余{len(left)}行（其他单位、年度）未保留",
                     chosen.no, resource, None, None, None)
     rows: list[Row] = []
     order = ("total", "travel", "reception", "vehicles", "purchase", "operation")
@@ -1386,8 +1387,8 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
         if index in categories:
             level = "category"
             ctx.finding("parse.project_category", "info",
-                        f"「{name}」 is a category subtotal of {unit or 'the department'}'s projects, "
-                        "not a project", line.no, resource, name)
+                        f"「{name}」是{f'「{unit}」' if unit else '部门'}项目的分类小计，"
+                        "不是项目", line.no, resource, name)
         if level in ("department", "unit", "category"):
             result.subtotals.append({
                 "doc_id": ctx.doc_id, "kind": kind, "seq": len(result.subtotals) + 1,
@@ -1400,7 +1401,7 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
             owner = ctx.department  # no unit rows printed: the department's own projects
         elif owner is None:
             ctx.finding("parse.project_without_unit", "warning",
-                        "project row before any unit subtotal row", line.no, resource, name)
+                        "项目行出现在所有单位小计行之前", line.no, resource, name)
         seq = len(result.projects) + 1
         result.projects.append({
             "doc_id": ctx.doc_id, "project_id": f"{prefix}{seq:03d}", "kind": kind, "seq": seq,
@@ -1420,8 +1421,8 @@ def _check_without_units(ctx: Context, result: ProjectRows, resource: str) -> No
     found = sum((p["total"] or Decimal(0) for p in result.projects), Decimal(0))
     if abs(found - head["total"]) > Decimal("0.01") * max(2, len(result.projects)):
         ctx.finding("parse.projects_sum", "warning",
-                    f"the department's {len(result.projects)} projects add up to {found.normalize():f}; "
-                    f"its 合计 row says {head['total'].normalize():f}", head["source_line"], resource,
+                    f"部门{len(result.projects)}个项目之和为 {found.normalize():f}，"
+                    f"合计行为 {head['total'].normalize():f}", head["source_line"], resource,
                     "部门合计", f"{head['total'].normalize():f}", f"{found.normalize():f}")
 
 
@@ -1533,11 +1534,11 @@ def _join_wrapped(ctx: Context, lines: list[Line], resource: str, name_col: int 
                 parts.append("")
             parts[name_col] += name
             out[-1] = Line(previous.no, "\t".join(parts))
-            ctx.finding("parse.wrapped_row", "info", "name continued on the next line; joined",
+            ctx.finding("parse.wrapped_row", "info", "名称的续行，已并入上一行",
                         line.no, resource, parts[name_col], None, line.text)
             continue
         if out and not _has_amount(cells) and not name:
-            ctx.finding("parse.wrapped_row", "info", "text of another column continued; not a row",
+            ctx.finding("parse.wrapped_row", "info", "其他列文字的续行，不是数据行",
                         line.no, resource, None, None, line.text)
             continue
         out.append(line)
@@ -1580,8 +1581,8 @@ def other_lines(ctx: Context, table: Table) -> list[Row]:
     each with its row's labels, its column's header, the title and the unit as printed."""
     section = table.section
     ctx.finding("parse.unmapped_table", "info",
-                f"table 「{section.title}」 is none of the template's tables; its amounts are in "
-                "budget_lines (table_no 0) with its title", section.title_line, "source_tables",
+                f"表「{section.title}」不是模板中的表；其金额连同原标题列入"
+                f"{cited('budget_lines')}（表号 0）", section.title_line, "source_tables",
                 section.title)
     factor = table.factor
     out: list[Row] = []

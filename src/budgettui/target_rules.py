@@ -117,7 +117,7 @@ def target_fill_date(ctx: Ctx) -> None:
     published, line = publication_date(ctx)
     year = _year(ctx)
     latest = published or (date(year, 12, 31) if year else None)
-    bound = f"公开日期 {published.isoformat()}（line {line}）" if published else f"预算年度末 {latest}"
+    bound = f"公开日期 {published.isoformat()}（第{line}行）" if published else f"预算年度末 {latest}"
     earliest = date(year - 1, 1, 1) if year and year > 1 else None
     for row in ctx.doc["performance_targets"]:
         ctx.checked += 1
@@ -127,7 +127,7 @@ def target_fill_date(ctx: Ctx) -> None:
         if when is None and row.get("layout") not in (None, "two_period"):
             continue  # the single-period and wide templates have no 填报日期 to print
         if when is None:
-            ctx.add("warning", ctx.describe(row["name"], "未印填报日期 / no 填报日期 printed"),
+            ctx.add("warning", ctx.describe(row["name"], "未印填报日期"),
                     "performance_targets", _key(row), None, None, row["last_line"] or row["source_line"])
         elif latest and when > latest:
             ctx.add("warning", ctx.describe(row["name"], f"填报日期 {when.isoformat()} 晚于{bound}"),

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
+from budgettui.messages import plural
 from budgettui.tui.commands import GoToProvider
 from budgettui.tui.screens import ExportScreen, HelpScreen
 
@@ -283,7 +284,7 @@ class BudgetApp(App[None]):
         index = self.search_index()
         self.hits = index.find(event.value) if index else []
         self.hit = 0
-        event.input.border_title = f"{len(self.hits)} hits" if event.value else None
+        event.input.border_title = plural(len(self.hits), "hit") if event.value else None
         if self.hits:
             self._show_hit(self.hits[0])
             self.status = self._hit_status()
@@ -389,7 +390,7 @@ class BudgetApp(App[None]):
             if choice is not None:
                 fmt, path = choice
                 save(frame, fmt, path)
-                self.notify(f"exported {frame.height} rows to {path}")
+                self.notify(f"exported {plural(frame.height, 'row')} to {path}")
 
         self.push_screen(ExportScreen(name, self.export_folder), done)
 

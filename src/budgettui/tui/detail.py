@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 
 from budgettui import schema
 from budgettui.model import Budget
-from budgettui.tui.outline import Node
+from budgettui.tui.outline import SEVERITY_ZH, Node
 from budgettui.tui.tree import money
 from budgettui.tui.views import View, Views
 
@@ -30,6 +30,7 @@ VALUES: dict[str, dict[str, str]] = {
     "side": {"income": "收入", "expenditure": "支出"},
     "period": {"annual": "年度", "implementation": "实施期"},
     "level": {"department": "部门", "unit": "单位"},
+    "severity": SEVERITY_ZH,
 }
 
 #: Columns that name a row: they come first (with a code before them).

@@ -154,13 +154,15 @@ def _narrative(budget: Budget, root: Node, doc_id: str) -> None:
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2, "info": 3}
+#: Severities as the browser shows them (the data keeps its codes).
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "rounding": "舍入", "info": "信息"}
 
 
 def findings_label(findings: pl.DataFrame) -> str:
     """核对 with its findings counted by severity, most serious first."""
     counts = findings["severity"].value_counts()
     by = dict(zip(counts["severity"], counts["count"], strict=True))
-    parts = [f"{by[s]} {s}" for s in SEVERITY_ORDER if by.get(s)]
+    parts = [f"{by[s]} {SEVERITY_ZH[s]}" for s in SEVERITY_ORDER if by.get(s)]
     return f"核对 ({' · '.join(parts) or '无'})"
 
 

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from budgettui.tui.outline import Node
+from budgettui.tui.outline import SEVERITY_ZH, Node
 
 AMOUNT_WIDTH = 11
 #: Tree width (cells) from which three amount columns are shown.
@@ -160,7 +160,7 @@ class BudgetTree(Tree[Node]):
         if data.code:
             label.append(f"{data.code} ", style="bold cyan")
         if data.mark:
-            label.append(f"[{data.mark}] ", style=_MARK_STYLE.get(data.mark, ""))
+            label.append(f"[{SEVERITY_ZH.get(data.mark, data.mark)}] ", style=_MARK_STYLE.get(data.mark, ""))
         label.append(data.name)
         label.stylize(style)
         prefix = text.plain[: len(text.plain) - len(node.label.plain)]

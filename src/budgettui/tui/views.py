@@ -16,7 +16,7 @@ from rich.text import Text
 from budgettui import schema
 from budgettui.model import Budget
 from budgettui.sources import locate
-from budgettui.tui.outline import SEVERITY_ORDER, Node
+from budgettui.tui.outline import SEVERITY_ORDER, SEVERITY_ZH, Node
 from budgettui.tui.tree import money
 
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|元|%|个|辆|平方米|人)?")
@@ -267,7 +267,8 @@ class Views:
         findings = self._frame("findings", node.doc_id).filter(
             pl.col("rule").is_in(["x.t12_t3", "x.t3_t5_t8"]))
         for finding in findings.iter_rows(named=True):
-            facts.append(f"\n  见 核对 › {finding['rule']} {finding['key'] or ''}（{finding['severity']}，"
+            severity = SEVERITY_ZH.get(finding['severity'], finding['severity'])
+            facts.append(f"\n  见 核对 › {finding['rule']} {finding['key'] or ''}（{severity}，"
                          f"{cite(finding)}）", style="yellow")
         if findings.height:
             facts.append(f"\n  /{findings['rule'][0]} 跳到该条", style="dim")
@@ -388,10 +389,12 @@ class Views:
     def _finding(self, node: Node) -> View:
         findings = self._frame("findings", node.doc_id)
         row = findings.row(int(node.key or 0), named=True)
-        facts = Text.assemble((f"{row['severity']}  {row['rule']}\n", "bold"), f"{capped(row['message'])}\n")
+        severity = SEVERITY_ZH.get(row["severity"], row["severity"])
+        facts = Text.assemble((f"{severity}  {row['rule']}\n", "bold"), f"{capped(row['message'])}\n")
         for title, column in (("资源", "resource"), ("键", "key"), ("应为", "expected"), ("实为", "actual")):
             if row[column] is not None:
-                facts.append(f"{title} {row[column]}\n")
+                shown = schema.cited(row[column]) if column == "resource" else row[column]
+                facts.append(f"{title} {shown}\n")
         facts.append("enter: 跳到相关节点\n", style="dim")
         line = self.budget.document_line(node.doc_id, row["source_line"], row["source_page"]) \
             if row["source_line"] else None
