@@ -525,8 +525,14 @@ def x_t1_t2(ctx: Ctx) -> None:
         if row is not None and head is not None:
             ctx.compare("budget_summary", row["item"], row["source_line"], row["item"], ("表1", row["amount"]),
                         [(f"表2合计行 {label('income_by_subject', column)}", head[column])])
+    # 收入总计 (table 1 may print lines such as 上级补助收入 after its 本年收入合计 that table 2
+    # counts in its 合计: 烟台), or 本年收入合计 when table 1 prints no 收入总计
+    grand = next((r for r in income if r["row_kind"] == "total"), None)
     subtotal = next((r for r in income if r["row_kind"] == "subtotal"), None)
-    if subtotal is not None and head is not None:
+    if grand is not None and head is not None:
+        ctx.compare("budget_summary", grand["item"], grand["source_line"], grand["item"],
+                    ("表1", grand["amount"]), _t2_all(head, t2))
+    elif subtotal is not None and head is not None:
         ctx.compare("budget_summary", subtotal["item"], subtotal["source_line"], subtotal["item"],
                     ("表1", subtotal["amount"]), _t2_income(head, t2))
     by_name = classes(t2)
@@ -679,10 +685,12 @@ def x_t3_t5_t8(ctx: Ctx) -> None:
     a code with other money (单位资金, 财政专户, 国有资本) is spent in table 3 beyond them."""
     if not present(ctx, "expenditure_by_subject", "general_budget_expenditure", "income_by_subject"):
         return
+    t3 = ctx.doc["expenditure_by_subject"]
+    if not any(r["basic"] is not None or r["project"] is not None for r in t3):
+        return  # table 3 prints no 基本支出/项目支出 (西安's by fund)
     skip = non_fiscal_codes(ctx.doc["income_by_subject"])
     others = {"general_budget_expenditure": ctx.doc["general_budget_expenditure"],
               "fund_expenditure": ctx.doc["fund_expenditure"]}
-    t3 = ctx.doc["expenditure_by_subject"]
     _per_code(ctx, "expenditure_by_subject", t3, others, "basic",
               [("表5", "general_budget_expenditure", "basic"), ("表8", "fund_expenditure", "basic")], skip=skip)
     terms = [("表5", "general_budget_expenditure", "project"), ("表8", "fund_expenditure", "project")]
@@ -793,8 +801,8 @@ def x_t12_t3(ctx: Ctx) -> None:
     holds the first, table 13 the second (table 2's 上年结转 when table 13 is missing)."""
     head = department_total(ctx, "current")
     t3 = total_row(ctx.doc["expenditure_by_subject"])
-    if head is None or t3 is None:
-        return
+    if head is None or t3 is None or t3["project"] is None:
+        return  # 西安's table 3 prints no 项目支出 (x.t12_t5_t8 compares table 12 with table 5)
     carried = department_total(ctx, "carryover")
     carry = value(carried, "total") if carried else value(total_row(ctx.doc["income_by_subject"]), "carryover")
     source = "表13部门合计" if carried else "表2上年结转"
@@ -809,6 +817,13 @@ def x_t12_t5_t8(ctx: Ctx) -> None:
     if head is None:
         return
     t5, t8 = total_row(ctx.doc["general_budget_expenditure"]), total_row(ctx.doc["fund_expenditure"])
+    if not splits_printed([*ctx.doc["projects"], *ctx.doc["project_subtotals"]], PROJECT_MONEY[1:]):
+        # table 12 prints one amount per project (西安 项目金额): all its funds together
+        if t5 is not None or t8 is not None:
+            ctx.compare("project_subtotals", "部门合计", head["source_line"], "表12部门合计",
+                        ("表12", head["total"]),
+                        [("表5项目支出", value(t5, "project")), ("表8项目支出", value(t8, "project"))])
+        return
     if t5 is not None:
         ctx.compare("project_subtotals", "部门合计", head["source_line"], "表12部门合计 一般公共预算",
                     ("表12", head["general_budget"]), [("表5项目支出", t5["project"])])
