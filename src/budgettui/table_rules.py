@@ -96,6 +96,13 @@ def _money_columns(no: int) -> tuple[str, ...]:
     return ("total", *parts, "carryover") if no == 2 else ("total", *parts)
 
 
+def split_on_total_only(rows: list[Row], parts: tuple[str, ...]) -> bool:
+    """The table prints its split (基本支出, 项目支出) on its 合计 row alone (西安's 政府性基金收支表
+    gives the classes one amount each): the class rows have no split to add up."""
+    return (any(r[c] is not None for r in rows if r["code"] is None for c in parts)
+            and not any(r[c] is not None for r in rows if r["code"] for c in parts))
+
+
 def _row_sum(no: int) -> Callable[[Ctx], None]:
     resource = SUBJECT_TABLES[no][0]
 
@@ -104,6 +111,8 @@ def _row_sum(no: int) -> Callable[[Ctx], None]:
         parts = _parts(no, rows)
         if not any(row[c] is not None for row in rows for c in parts):
             return  # the table prints no split of its totals (西安's table 3 by fund): nothing to add up
+        if split_on_total_only(rows, parts):
+            rows = [r for r in rows if r["code"] is None]
         for row in rows:
             if no == 9 and row["side"] == "income":
                 continue
@@ -144,7 +153,10 @@ def _total_sum(no: int) -> Callable[[Ctx], None]:
             if row is None or not classes:
                 continue
             codes = "+".join(r["code"] for r in classes)
-            for column in _money_columns(no):
+            columns = _money_columns(no)
+            if split_on_total_only(rows, SUBJECT_TABLES[no][1]):
+                columns = ("total",)
+            for column in columns:
                 ctx.compare(resource, "合计", row["source_line"], "合计",
                             (label(resource, column), row[column]),
                             [(f"Σ 类 {codes}", total(r[column] for r in classes))])

@@ -54,7 +54,10 @@ TABLE_KINDS: tuple[TableKind, ...] = (
     TableKind(5, "general_budget_expenditure", (
         r"一般公共预算(?:拨款)?支出(?:功能分类)?(?:预算|明细|情况)*表" + _FUNCTIONAL,
     )),
-    TableKind(7, "fund_income", (r"政府性基金(?:预算)?收入(?:预算)?表",)),
+    TableKind(7, "fund_income", (
+        r"政府性基金(?:预算)?收入(?:预算)?表",
+        r"政府性基金(?:预算)?(?:拨款)?收支(?:预算|情况)*表",  # 西安: tables 7 and 8 in one summary
+    )),
     TableKind(8, "fund_expenditure", (
         r"政府性基金(?:预算)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)*表" + _FUNCTIONAL,
     )),
@@ -214,6 +217,13 @@ SUMMARY_BY_NATURE = (("basic", r"^基本支出$"), ("project", r"^项目支出$"
 SUMMARY_NON_FISCAL_INCOME = (
     r"财政专户|单位资金|事业收入|经营收入|其他收入|其它收入|上级补助|附属单位|非财政拨款|事业基金|实户资金"
 )
+
+#: A 政府性基金 table printing income and expenditure side by side (西安 政府性基金收支表): its
+#: income side is table 7, its expenditure by class table 8, in the form of a summary.
+FUND_SUMMARY_TITLE = re.compile(r"政府性基金(?:预算)?(?:拨款)?收支")
+#: In such a summary, the lines of the expenditure by nature (部门预算支出经济分类 by 大类)
+#: that are the 基本支出 and 项目支出 of the table 8 合计 row.
+FUND_SUMMARY_NATURE = (("basic", r"^(?:人员经费和公用经费|基本)支出$"), ("project", r"^(?:专项业务经费|项目)支出$"))
 
 # ---- subject tables (2, 3, 5, 7, 8, 9)
 #: Header labels (spaces removed) of the subject code column: 科目编码, 功能分类科目编码, 类款项.
