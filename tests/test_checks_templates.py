@@ -192,3 +192,13 @@ def test_xian_fund_summary_values_meet_tables_2_and_12():
     for rule in ("x.t2_t8", "x.t12_t5_t8", "t8.row_sum", "t8.total_sum"):
         assert errors(budget, rule) == set(), rule
         assert checked(budget, rule) >= 1, rule
+
+
+def test_shenzhen_project_carry_over_column_is_reported_not_dropped():
+    budget = budgettui.load(PDFS / "shenzhen-xinfang-2026.pdf")
+    # page 23 (表5 项目支出总表): 信访大厅运行 603.84 = 一般公共预算拨款 596.94 + 上年结余、结转 6.90;
+    # projects has no carry-over column, so the row sum cannot hold and the column is told
+    unmapped = {(f["key"], f["severity"]) for f in budget["findings"].to_dicts()
+                if f["rule"] == "parse.unmapped_column" and f["resource"] == "projects"}
+    assert ("上年结余、结转", "warning") in unmapped and ("事业收入", "info") in unmapped
+    assert ("p002", "596.94", "603.84") in errors(budget, "t12.row_sum")

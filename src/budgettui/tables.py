@@ -1059,7 +1059,7 @@ def _fund_income_total(ctx: Context, income: list[Row]) -> list[Row]:
     for row in income:
         if row["row_kind"] in ("item", "group") and row["total"]:
             ctx.finding("parse.summary_item", "info",
-                        f"「{row['item']}」 names no income subject: table 7 keeps its 合计 only",
+                        f"「{row['item']}」不是收入科目：表7只保留其合计行",
                         row["source_line"], "fund_income", row["item"], None, str(row["total"]))
     return [{"doc_id": ctx.doc_id, "seq": 1, "code": None, "name": "合计", "level": 0, "parent_code": None,
              "total": head["total"], "source_line": head["source_line"]}]
@@ -1081,8 +1081,8 @@ def _fund_classes(ctx: Context, table: Table, spending: list[Row], by_nature: di
         code = classification.resolve_class(name, table.section.year)
         if code is None:
             ctx.finding("parse.unresolved_subject", "warning",
-                        f"subject 「{name}」 printed without a code and not found in the functional "
-                        "classification: row not placed", row["source_line"], "fund_expenditure",
+                        f"科目「{name}」未印编码，且不在支出功能分类科目中：该行未读入", row["source_line"],
+                        "fund_expenditure",
                         name, None, str(row["total"]))
             continue
         out.append({"doc_id": ctx.doc_id, "seq": len(out) + 1, **_coded(code, name), "total": row["total"],
@@ -1480,6 +1480,7 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
     }
     resource = "projects"
     lines = _project_lines(ctx, table, name_col, code_col, resource)
+    _report_project_columns(ctx, table, lines, {name_col, code_col, *columns.values()})
     values = [_amount_columns(ctx, line, columns, resource, cell(line.cells, name_col)) for line in lines]
     names = [cell(line.cells, name_col).strip() for line in lines]
     codes = [_clean(cell(line.cells, code_col)) for line in lines]
@@ -1517,6 +1518,27 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
         })
     _check_without_units(ctx, result, resource)
     return result
+
+
+def _report_project_columns(ctx: Context, table: Table, lines: list[Line], used: set[int | None]) -> None:
+    """A labelled column of amounts that fits none of the project columns (深圳 上年结余、结转,
+    单位资金's 事业收入 …) is a finding: a warning when it holds money, else info."""
+    for index, label in enumerate(table.labels):
+        texts = [cell(line.cells, index) for line in lines]
+        if index in used or not label or not any(is_amount(t) for t in texts):
+            continue
+        money = any(_is_money(t) for t in texts)
+        ctx.finding("parse.unmapped_column", "warning" if money else "info",
+                    f"「{table.section.title}」的「{_clean(label)}」列在项目表（projects）中没有对应列，其金额未读入",
+                    table.section.title_line, "projects", _clean(label))
+
+
+def _is_money(text: str) -> bool:
+    """A cell holding a non-zero amount."""
+    try:
+        return bool(parse_amount(text))
+    except AmountError:
+        return False
 
 
 def _check_without_units(ctx: Context, result: ProjectRows, resource: str) -> None:
