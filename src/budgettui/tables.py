@@ -1522,10 +1522,13 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
 
 def _report_project_columns(ctx: Context, table: Table, lines: list[Line], used: set[int | None]) -> None:
     """A labelled column of amounts that fits none of the project columns (深圳 上年结余、结转,
-    单位资金's 事业收入 …) is a finding: a warning when it holds money, else info."""
+    单位资金's 事业收入 …) is a finding: a warning when it holds money, else info. A group's
+    小计 (财政拨款 合计, whose parts are read) and row numbers (序号) are none."""
     for index, label in enumerate(table.labels):
         texts = [cell(line.cells, index) for line in lines]
         if index in used or not label or not any(is_amount(t) for t in texts):
+            continue
+        if vocab.SUBJECT_SUBTOTAL_WORD.match(_clean(label)) or vocab.SUMMARY_ROW_NUMBER_COLUMN.match(_clean(label)):
             continue
         money = any(_is_money(t) for t in texts)
         ctx.finding("parse.unmapped_column", "warning" if money else "info",
