@@ -146,6 +146,14 @@ def _unique(codes: set[str]) -> str | None:
     return next(iter(codes)) if len(codes) == 1 else None
 
 
+def resolve_class(name: str, year: int | None = None) -> str | None:
+    """The 类 (3-digit code) a printed class name stands for (`其他支出` is 229 among the 类,
+    though several 款 share its name); None when no 类 is so named."""
+    index = _index()
+    rows = _in_year(index.by_name.get(normalise_name(name), ()), year)
+    return _unique({s.code for s in rows or _in_year(index.by_key.get(_key(name), ()), year) if len(s.code) == 3})
+
+
 def resolve(name: str, year: int | None = None, parent: str | None = None) -> str | None:
     """The code for a printed ``name``; None when unknown or ambiguous.
 

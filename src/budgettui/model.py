@@ -548,6 +548,9 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
         ctx.factor = table.factor
         if no in tables.PARSERS:
             name, parser = tables.PARSERS[no]
+            if no == 7 and 8 not in seg.tables and tables.is_fund_summary(table):
+                rows["fund_income"], rows["fund_expenditure"] = tables.parse_fund_summary(ctx, table)  # 西安
+                continue
             rows[name] = parser(ctx, table)
             if no == 10 and 11 not in seg.tables and vocab.OPERATING_WORD in section.title:
                 rows["operating_costs"] = tables.parse_operating_costs(ctx, table)  # 上海: one table
@@ -647,8 +650,9 @@ def _check_year(ctx: Context, document: Row) -> None:
 
 def _report_structure(ctx: Context, seg: Segments) -> None:
     combined = 10 in seg.tables and vocab.OPERATING_WORD in seg.tables[10].title  # 上海: 11 is in 10
+    funds = 7 in seg.tables and bool(vocab.FUND_SUMMARY_TITLE.search(seg.tables[7].title))  # 西安: 8 in 7
     for no in sorted(tables.PARSERS.keys() | {12, 13}):
-        if no in seg.tables or (no == 11 and combined):
+        if no in seg.tables or (no == 11 and combined) or (no == 8 and funds):
             continue
         if no in seg.listed:  # its title is printed (contents or a page) but no table follows
             ctx.finding("parse.missing_table", "error",

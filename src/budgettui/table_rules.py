@@ -97,6 +97,13 @@ def _money_columns(no: int) -> tuple[str, ...]:
     return ("total", *parts, "carryover") if no == 2 else ("total", *parts)
 
 
+def split_on_total_only(rows: list[Row], parts: tuple[str, ...]) -> bool:
+    """The table prints its split (基本支出, 项目支出) on its 合计 row alone (西安's 政府性基金收支表
+    gives the classes one amount each): the class rows have no split to add up."""
+    return (any(r[c] is not None for r in rows if r["code"] is None for c in parts)
+            and not any(r[c] is not None for r in rows if r["code"] for c in parts))
+
+
 def _row_sum(no: int) -> Callable[[Ctx], None]:
     resource = SUBJECT_TABLES[no][0]
 
@@ -105,6 +112,8 @@ def _row_sum(no: int) -> Callable[[Ctx], None]:
         parts = _parts(no, rows)
         if not any(row[c] is not None for row in rows for c in parts):
             return  # the table prints no split of its totals (西安's table 3 by fund): nothing to add up
+        if split_on_total_only(rows, parts):
+            rows = [r for r in rows if r["code"] is None]
         for row in rows:
             if no == 9 and row["side"] == "income":
                 continue
@@ -145,7 +154,10 @@ def _total_sum(no: int) -> Callable[[Ctx], None]:
             if row is None or not classes:
                 continue
             codes = "+".join(r["code"] for r in classes)
-            for column in _money_columns(no):
+            columns = _money_columns(no)
+            if split_on_total_only(rows, SUBJECT_TABLES[no][1]):
+                columns = ("total",)
+            for column in columns:
                 ctx.compare(resource, "合计", row["source_line"], "合计",
                             (label(resource, column), row[column]),
                             [(f"Σ 类 {codes}", total(r[column] for r in classes))])
@@ -492,6 +504,28 @@ def expenditure_lines(rows: list[Row]) -> list[Row]:
     return [r for r in side(rows, "expenditure") if r["row_kind"] == "item" and _NUMBERING.match(r["item"])]
 
 
+def _t2_includes_carryover(t2: list[Row]) -> bool:
+    """Table 2's 合计 column already counts 上年结转 (深圳's 收入总计): its 合计 row shows it."""
+    return "carryover" in _parts(2, t2)
+
+
+def _t2_income(row: Row | None, t2: list[Row], title: str = "表2合计") -> list[tuple[str, Decimal | None]]:
+    """Terms of table 2's income of this year (its 合计 less 上年结转 when that counts it)."""
+    terms = [(title, value(row, "total"))]
+    if row is not None and row["carryover"] and _t2_includes_carryover(t2):
+        terms.append(("减表2上年结转", -row["carryover"]))
+    return terms
+
+
+def _t2_all(row: Row | None, t2: list[Row]) -> list[tuple[str, Decimal | None]]:
+    """Terms of table 2's money of this year and carried over (its 合计, with 上年结转 added
+    unless the 合计 counts it)."""
+    terms = [("表2合计", value(row, "total"))]
+    if not _t2_includes_carryover(t2):
+        terms.append(("表2上年结转", value(row, "carryover")))
+    return terms
+
+
 @rule("x.t1_t2", "error", "表1收入与各类支出 = 表2", "table 1 income lines and expenditure splits = table 2")
 def x_t1_t2(ctx: Ctx) -> None:
     if not present(ctx, "budget_summary", "income_by_subject"):
@@ -504,64 +538,129 @@ def x_t1_t2(ctx: Ctx) -> None:
         if row is not None and head is not None:
             ctx.compare("budget_summary", row["item"], row["source_line"], row["item"], ("表1", row["amount"]),
                         [(f"表2合计行 {label('income_by_subject', column)}", head[column])])
+    # 收入总计 (table 1 may print lines such as 上级补助收入 after its 本年收入合计 that table 2
+    # counts in its 合计: 烟台), or 本年收入合计 when table 1 prints no 收入总计
+    grand = next((r for r in income if r["row_kind"] == "total"), None)
     subtotal = next((r for r in income if r["row_kind"] == "subtotal"), None)
-    if subtotal is not None and head is not None:
+    if grand is not None and head is not None:
+        ctx.compare("budget_summary", grand["item"], grand["source_line"], grand["item"],
+                    ("表1", grand["amount"]), _t2_all(head, t2))
+    elif subtotal is not None and head is not None:
         ctx.compare("budget_summary", subtotal["item"], subtotal["source_line"], subtotal["item"],
-                    ("表1", subtotal["amount"]), [("表2合计", head["total"])])
+                    ("表1", subtotal["amount"]), _t2_income(head, t2))
     by_name = classes(t2)
-    for row in expenditure_lines(t1):
+    lines = [r for r in expenditure_lines(t1) if by_nature(r) is None]  # 基本支出 has no class
+    if not by_name:
+        return  # table 2 printed by unit (深圳): no classes to compare
+    if not any(r["current_year"] is not None or r["carryover"] is not None for r in lines):
+        # table 1 prints one amount per class (上海, 烟台): it is table 2's whole row
+        for row in lines:
+            other = by_name.get(clean(row["item"]))
+            ctx.compare("budget_summary", row["item"], row["source_line"], row["item"],
+                        ("表1", row["amount"]), _t2_all(other, t2))
+        return
+    for row in lines:
         other = by_name.get(clean(row["item"]))
         ctx.compare("budget_summary", row["item"], row["source_line"], f"{row['item']} 当年预算安排",
-                    ("表1", row["current_year"]), [("表2合计", value(other, "total"))])
+                    ("表1", row["current_year"]), _t2_income(other, t2))
         ctx.compare("budget_summary", row["item"], row["source_line"], f"{row['item']} 上年结转安排",
                     ("表1", row["carryover"]), [("表2上年结转", value(other, "carryover"))])
 
 
+def by_nature(row: Row) -> str | None:
+    """The table 3 column (basic, project) a table 1 line by nature stands for, if it is one."""
+    key = clean(row["item"])
+    return next((column for column, pattern in vocab.SUMMARY_BY_NATURE if re.search(pattern, key)), None)
+
+
 @rule("x.t1_t3", "error", "表1各类支出 = 表3", "table 1 expenditure lines = table 3")
 def x_t1_t3(ctx: Ctx) -> None:
+    """Class by class, or, where table 1 splits its spending by nature (基本支出, 项目支出),
+    against table 3's 合计 row in those columns."""
     if not present(ctx, "budget_summary", "expenditure_by_subject"):
         return
     t1, t3 = ctx.doc["budget_summary"], ctx.doc["expenditure_by_subject"]
     by_name = classes(t3)
+    head = total_row(t3)
     seen = set()
+    natures = 0
     for row in expenditure_lines(t1):
+        column = by_nature(row)
+        if column is not None:
+            natures += 1
+            ctx.compare("budget_summary", row["item"], row["source_line"], row["item"], ("表1", row["amount"]),
+                        [(f"表3合计 {label('expenditure_by_subject', column)}", value(head, column))])
+            continue
         key = clean(row["item"])
         seen.add(key)
         other = by_name.get(key)
         ctx.compare("budget_summary", row["item"], row["source_line"], row["item"], ("表1", row["amount"]),
                     [(f"表3 {other['code']}" if other else "表3（无此类）", value(other, "total"))])
+    if natures and not seen & set(by_name):
+        by_name = {}  # table 1 prints no class: table 3's classes have no line there
     for key, other in by_name.items():
         if key not in seen:
             ctx.compare("expenditure_by_subject", other["code"], other["source_line"], subject(other),
                         ("表3", other["total"]), [("表1（无此类）", None)])
     grand = next((r for r in side(t1, "expenditure") if r["row_kind"] == "subtotal"), None)
-    head = total_row(t3)
     if grand and head:
         ctx.compare("budget_summary", grand["item"], grand["source_line"], grand["item"], ("表1", grand["amount"]),
                     [("表3合计", head["total"])])
 
 
 def _per_code(ctx: Ctx, resource: str, rows: list[Row], others: dict[str, list[Row]],
-              column: str, terms: list[tuple[str, str, str]]) -> None:
-    """rows[column] = Σ others[resource][term column] per code (合计 row included)."""
+              column: str, terms: list[tuple[str, str, str]], *, skip: frozenset[str] = frozenset(),
+              less: tuple[str, str] | None = None) -> None:
+    """rows[column] = Σ others[resource][term column] per code (合计 row included), less the
+    row's own `less` column (title, column) when given. Codes in `skip` (合计 for the 合计
+    row) are not compared."""
     maps = {name: by_code(rs) for name, rs in others.items()}
     heads = {name: total_row(rs) for name, rs in others.items()}
     codes = {r["code"] for r in rows if r["code"]} | {c for m in maps.values() for c in m}
     own = by_code(rows)
+
+    def minus(row: Row | None) -> list[tuple[str, Decimal | None]]:
+        if less is None or row is None or not row[less[1]]:
+            return []
+        return [(f"减{less[0]}", -row[less[1]])]
+
     # a table printed by unit (only its 合计 row keyed by no code) is compared by its 合计 alone
     by_unit = not own or any(rs and not maps[name] for name, rs in others.items())
-    for code in [] if by_unit else sorted(codes):
+    for code in [] if by_unit else sorted(codes - skip):
         row = own.get(code)
         parts = [(f"{title} {label(name, col)}", value(maps[name].get(code), col)) for title, name, col in terms]
         if row is None:
             line = next((m[code]["source_line"] for m in maps.values() if code in m), None)
             ctx.compare(resource, code, line, f"{code}（表中无此科目）", (label(resource, column), None), parts)
             continue
-        ctx.compare(resource, code, row["source_line"], subject(row), (label(resource, column), row[column]), parts)
+        ctx.compare(resource, code, row["source_line"], subject(row), (label(resource, column), row[column]),
+                    parts + minus(row))
     head = total_row(rows)
-    if head is not None:
+    if head is not None and "合计" not in skip:
         parts = [(f"{title}合计 {label(name, col)}", value(heads[name], col)) for title, name, col in terms]
-        ctx.compare(resource, "合计", head["source_line"], "合计", (label(resource, column), head[column]), parts)
+        ctx.compare(resource, "合计", head["source_line"], "合计", (label(resource, column), head[column]),
+                    parts + minus(head))
+
+
+#: Table 2 columns of money that is no fiscal appropriation of tables 5 and 8.
+NON_FISCAL_COLUMNS = ("state_capital", "special_account", "unit_funds")
+
+
+def non_fiscal_codes(t2: list[Row]) -> frozenset[str]:
+    """Codes (合计 for the 合计 row) whose table 2 row holds money beyond tables 5 and 8 (国有资本,
+    财政专户, 单位资金, 事业收入 …): table 3 spends it too, so there its basic and project
+    columns exceed tables 5 + 8 by a split no table prints."""
+    return frozenset(code_key(r) for r in t2 if any(r[c] for c in NON_FISCAL_COLUMNS))
+
+
+def t5_includes_carryover(ctx: Ctx) -> bool:
+    """Table 5's 合计 is table 2's 一般公共预算 plus its 上年结转 (深圳's 一般公共预算支出表
+    spends the carry-over too), not the year's 一般公共预算 alone."""
+    t2, t5 = total_row(ctx.doc["income_by_subject"]), total_row(ctx.doc["general_budget_expenditure"])
+    if t2 is None or t5 is None or not t2["carryover"] or t5["total"] is None:
+        return False
+    general = t2["general_budget"] or ZERO
+    return t5["total"] != general and t5["total"] == general + t2["carryover"]
 
 
 @rule("x.t3_t2", "error", "表3合计 = 表2本年收入 + 上年结转（逐科目）",
@@ -569,16 +668,19 @@ def _per_code(ctx: Ctx, resource: str, rows: list[Row], others: dict[str, list[R
 def x_t3_t2(ctx: Ctx) -> None:
     if present(ctx, "expenditure_by_subject", "income_by_subject"):
         t2 = {"income_by_subject": ctx.doc["income_by_subject"]}
-        _per_code(ctx, "expenditure_by_subject", ctx.doc["expenditure_by_subject"], t2, "total",
-                  [("表2", "income_by_subject", "total"), ("表2", "income_by_subject", "carryover")])
+        terms = [("表2", "income_by_subject", "total")]
+        if not _t2_includes_carryover(ctx.doc["income_by_subject"]):
+            terms.append(("表2", "income_by_subject", "carryover"))
+        _per_code(ctx, "expenditure_by_subject", ctx.doc["expenditure_by_subject"], t2, "total", terms)
 
 
 @rule("x.t2_t5", "error", "表2一般公共预算 = 表5合计（逐科目）", "table 2 general budget = table 5 total, per code")
 def x_t2_t5(ctx: Ctx) -> None:
     if present(ctx, "income_by_subject", "general_budget_expenditure"):
+        less = ("表2上年结转", "carryover") if t5_includes_carryover(ctx) else None
         _per_code(ctx, "income_by_subject", ctx.doc["income_by_subject"],
                   {"general_budget_expenditure": ctx.doc["general_budget_expenditure"]}, "general_budget",
-                  [("表5", "general_budget_expenditure", "total")])
+                  [("表5", "general_budget_expenditure", "total")], less=less)
 
 
 @rule("x.t2_t8", "error", "表2政府性基金 = 表8合计（逐科目）", "table 2 fund budget = table 8 total, per code")
@@ -592,17 +694,23 @@ def x_t2_t8(ctx: Ctx) -> None:
 @rule("x.t3_t5_t8", "error", "表3基本/项目支出 = 表5 + 表8（项目支出另加上年结转）",
       "table 3 basic/project = tables 5 + 8 (project plus carry-over), per code")
 def x_t3_t5_t8(ctx: Ctx) -> None:
+    """Only for the codes table 2 funds by 一般公共预算 and 政府性基金 alone (and 上年结转):
+    a code with other money (单位资金, 财政专户, 国有资本) is spent in table 3 beyond them."""
     if not present(ctx, "expenditure_by_subject", "general_budget_expenditure", "income_by_subject"):
         return
+    t3 = ctx.doc["expenditure_by_subject"]
+    if not any(r["basic"] is not None or r["project"] is not None for r in t3):
+        return  # table 3 prints no 基本支出/项目支出 (西安's by fund)
+    skip = non_fiscal_codes(ctx.doc["income_by_subject"])
     others = {"general_budget_expenditure": ctx.doc["general_budget_expenditure"],
               "fund_expenditure": ctx.doc["fund_expenditure"]}
-    t3 = ctx.doc["expenditure_by_subject"]
     _per_code(ctx, "expenditure_by_subject", t3, others, "basic",
-              [("表5", "general_budget_expenditure", "basic"), ("表8", "fund_expenditure", "basic")])
-    others["income_by_subject"] = ctx.doc["income_by_subject"]
-    _per_code(ctx, "expenditure_by_subject", t3, others, "project",
-              [("表5", "general_budget_expenditure", "project"), ("表8", "fund_expenditure", "project"),
-               ("表2", "income_by_subject", "carryover")])
+              [("表5", "general_budget_expenditure", "basic"), ("表8", "fund_expenditure", "basic")], skip=skip)
+    terms = [("表5", "general_budget_expenditure", "project"), ("表8", "fund_expenditure", "project")]
+    if not t5_includes_carryover(ctx):
+        others["income_by_subject"] = ctx.doc["income_by_subject"]
+        terms.append(("表2", "income_by_subject", "carryover"))
+    _per_code(ctx, "expenditure_by_subject", t3, others, "project", terms, skip=skip)
 
 
 #: Table 1 income lines that are no fiscal appropriation, in every template's words.
@@ -706,8 +814,8 @@ def x_t12_t3(ctx: Ctx) -> None:
     holds the first, table 13 the second (table 2's 上年结转 when table 13 is missing)."""
     head = department_total(ctx, "current")
     t3 = total_row(ctx.doc["expenditure_by_subject"])
-    if head is None or t3 is None:
-        return
+    if head is None or t3 is None or t3["project"] is None:
+        return  # 西安's table 3 prints no 项目支出 (x.t12_t5_t8 compares table 12 with table 5)
     carried = department_total(ctx, "carryover")
     carry = value(carried, "total") if carried else value(total_row(ctx.doc["income_by_subject"]), "carryover")
     source = "表13部门合计" if carried else "表2上年结转"
@@ -722,6 +830,13 @@ def x_t12_t5_t8(ctx: Ctx) -> None:
     if head is None:
         return
     t5, t8 = total_row(ctx.doc["general_budget_expenditure"]), total_row(ctx.doc["fund_expenditure"])
+    if not splits_printed([*ctx.doc["projects"], *ctx.doc["project_subtotals"]], PROJECT_MONEY[1:]):
+        # table 12 prints one amount per project (西安 项目金额): all its funds together
+        if t5 is not None or t8 is not None:
+            ctx.compare("project_subtotals", "部门合计", head["source_line"], "表12部门合计",
+                        ("表12", head["total"]),
+                        [("表5项目支出", value(t5, "project")), ("表8项目支出", value(t8, "project"))])
+        return
     if t5 is not None:
         ctx.compare("project_subtotals", "部门合计", head["source_line"], "表12部门合计 一般公共预算",
                     ("表12", head["general_budget"]), [("表5项目支出", t5["project"])])

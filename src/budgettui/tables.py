@@ -982,6 +982,115 @@ def parse_fiscal_summary(ctx: Context, table: Table) -> list[Row]:
     return _parse_summary(ctx, table, "fiscal_summary", "total", vocab.SUMMARY_T4_EXPENDITURE)
 
 
+def is_fund_summary(table: Table) -> bool:
+    """Whether a table 7 is 西安's 政府性基金收支表 (tables 7 and 8 as one two-sided summary)."""
+    return bool(vocab.FUND_SUMMARY_TITLE.search(table.section.title))
+
+
+def parse_fund_summary(ctx: Context, table: Table) -> tuple[list[Row], list[Row]]:
+    """西安's 政府性基金收支表: (table 7 rows, table 8 rows).
+
+    Income on the left becomes table 7's 合计 row (本年收入合计; its items name no income
+    subject). The expenditure by function class (支出功能分类科目（按大类）) becomes table 8's 类
+    rows, each resolved to its code, and its 合计 row (本年支出合计), whose 基本支出 and 项目支出
+    are the 人员经费和公用经费支出 and 专项业务经费支出 lines of the expenditure by departmental
+    economic class beside it. Classes printed with 0.00 are not rows (the template lists every
+    class); the economic classes have no other place and are reported."""
+    if table.no_data:
+        return [], []
+    labels, rows = _summary_lines(ctx, table, "fund_expenditure")
+    blocks = _sides_first(_summary_blocks(table, labels, rows))
+    if blocks:
+        rows = _summary_end(ctx, rows, blocks, "fund_expenditure")
+        blocks = _sides_first(_summary_blocks(table, labels, rows))
+    if not blocks:
+        ctx.finding("parse.unplaced_row", "warning", "income and expenditure sides not found",
+                    table.section.title_line, "fund_expenditure", None, None, " | ".join(labels))
+        return [], []
+
+    def natures(found: list[Row]) -> dict[str, Row]:
+        out: dict[str, Row] = {}
+        for column, pattern in vocab.FUND_SUMMARY_NATURE:
+            hit = next((r for r in found if re.search(pattern, _unnumbered(r["item"]))), None)
+            if hit is not None:
+                out[column] = hit
+        return out
+
+    def lines_of(block: _Block) -> list[Line]:
+        """The lines with an item or a non-zero amount on this side (西安 prints 0.00 beside
+        no item down the income side)."""
+        def nonzero(text: str) -> bool:
+            try:
+                return bool(parse_amount(text))
+            except AmountError:
+                return True
+        return [line for line in rows if cell(line.cells, block.item).strip()
+                or any(nonzero(cell(line.cells, i)) for i in block.amounts)]
+
+    def side(block: _Block, resource: str) -> tuple[list[Row], list[int]]:
+        columns, free = _assign_columns(labels, block, (("total", r"."),))
+        return _summary_side(ctx, table, lines_of(block), block, columns, resource), free
+
+    income, income_free = side(blocks[0], "fund_income")
+    spending, spending_free = side(blocks[1], "fund_expenditure")
+    by_nature: dict[str, Row] = {}
+    for block in blocks[2:]:
+        items = [{"item": _clean(cell(line.cells, block.item)), "line": line} for line in rows]
+        found = natures([r for r in items if r["item"]])
+        if found and block.amounts:
+            by_nature = {column: {"source_line": r["line"].no, "total": amount(
+                ctx, r["line"], block.amounts[0], "fund_expenditure", r["item"])} for column, r in found.items()}
+            break
+    # every column beyond the function classes is reported, the one read for 基本/项目 too
+    _report_unread_columns(ctx, "fund_expenditure", labels, rows, blocks,
+                           [(blocks[0], income_free), (blocks[1], spending_free)])
+    return _fund_income_total(ctx, income), _fund_classes(ctx, table, spending, by_nature)
+
+
+def _side_total(rows: list[Row]) -> Row | None:
+    """A side's 本年…合计 row, else its 总计 row."""
+    return next((r for r in rows if r["row_kind"] == "subtotal"), None) or next(
+        (r for r in rows if r["row_kind"] == "total"), None)
+
+
+def _fund_income_total(ctx: Context, income: list[Row]) -> list[Row]:
+    head = _side_total(income)
+    if head is None or head["total"] is None:
+        return []
+    for row in income:
+        if row["row_kind"] in ("item", "group") and row["total"]:
+            ctx.finding("parse.summary_item", "info",
+                        f"「{row['item']}」不是收入科目：表7只保留其合计行",
+                        row["source_line"], "fund_income", row["item"], None, str(row["total"]))
+    return [{"doc_id": ctx.doc_id, "seq": 1, "code": None, "name": "合计", "level": 0, "parent_code": None,
+             "total": head["total"], "source_line": head["source_line"]}]
+
+
+def _fund_classes(ctx: Context, table: Table, spending: list[Row], by_nature: dict[str, Row]) -> list[Row]:
+    head = _side_total(spending)
+    if head is None or head["total"] is None:
+        return []
+    out: list[Row] = [{"doc_id": ctx.doc_id, "seq": 1, "code": None, "name": "合计", "level": 0,
+                       "parent_code": None, "total": head["total"],
+                       "basic": by_nature["basic"]["total"] if "basic" in by_nature else None,
+                       "project": by_nature["project"]["total"] if "project" in by_nature else None,
+                       "source_line": head["source_line"]}]
+    for row in spending:
+        if row["row_kind"] not in ("item", "group") or not row["total"]:
+            continue
+        name = _unnumbered(row["item"])
+        code = classification.resolve_class(name, table.section.year)
+        if code is None:
+            ctx.finding("parse.unresolved_subject", "warning",
+                        f"科目「{name}」未印编码，且不在支出功能分类科目中：该行未读入", row["source_line"],
+                        "fund_expenditure",
+                        name, None, str(row["total"]))
+            continue
+        out.append({"doc_id": ctx.doc_id, "seq": len(out) + 1, **_coded(code, name), "total": row["total"],
+                    "basic": None, "project": None, "source_line": row["source_line"]})
+    return out
+
+
 # ---------------------------------------------------------------- itemised tables
 
 
@@ -1372,6 +1481,7 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
     }
     resource = "projects"
     lines = _project_lines(ctx, table, name_col, code_col, resource)
+    _report_project_columns(ctx, table, lines, {name_col, code_col, *columns.values()})
     values = [_amount_columns(ctx, line, columns, resource, cell(line.cells, name_col)) for line in lines]
     names = [cell(line.cells, name_col).strip() for line in lines]
     codes = [_clean(cell(line.cells, code_col)) for line in lines]
@@ -1409,6 +1519,30 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
         })
     _check_without_units(ctx, result, resource)
     return result
+
+
+def _report_project_columns(ctx: Context, table: Table, lines: list[Line], used: set[int | None]) -> None:
+    """A labelled column of amounts that fits none of the project columns (深圳 上年结余、结转,
+    单位资金's 事业收入 …) is a finding: a warning when it holds money, else info. A group's
+    小计 (财政拨款 合计, whose parts are read) and row numbers (序号) are none."""
+    for index, label in enumerate(table.labels):
+        texts = [cell(line.cells, index) for line in lines]
+        if index in used or not label or not any(is_amount(t) for t in texts):
+            continue
+        if vocab.SUBJECT_SUBTOTAL_WORD.match(_clean(label)) or vocab.SUMMARY_ROW_NUMBER_COLUMN.match(_clean(label)):
+            continue
+        money = any(_is_money(t) for t in texts)
+        ctx.finding("parse.unmapped_column", "warning" if money else "info",
+                    f"「{table.section.title}」的「{_clean(label)}」列在项目表（projects）中没有对应列，其金额未读入",
+                    table.section.title_line, "projects", _clean(label))
+
+
+def _is_money(text: str) -> bool:
+    """A cell holding a non-zero amount."""
+    try:
+        return bool(parse_amount(text))
+    except AmountError:
+        return False
 
 
 def _check_without_units(ctx: Context, result: ProjectRows, resource: str) -> None:

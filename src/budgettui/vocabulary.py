@@ -54,7 +54,10 @@ TABLE_KINDS: tuple[TableKind, ...] = (
     TableKind(5, "general_budget_expenditure", (
         r"一般公共预算(?:拨款)?支出(?:功能分类)?(?:预算|明细|情况)*表" + _FUNCTIONAL,
     )),
-    TableKind(7, "fund_income", (r"政府性基金(?:预算)?收入(?:预算)?表",)),
+    TableKind(7, "fund_income", (
+        r"政府性基金(?:预算)?收入(?:预算)?表",
+        r"政府性基金(?:预算)?(?:拨款)?收支(?:预算|情况)*表",  # 西安: tables 7 and 8 in one summary
+    )),
     TableKind(8, "fund_expenditure", (
         r"政府性基金(?:预算)?(?:拨款)?支出(?:功能分类)?(?:预算|情况)*表" + _FUNCTIONAL,
     )),
@@ -207,16 +210,28 @@ SUMMARY_T4_EXPENDITURE = (
     ("state_capital", r"国有资本"),
     ("total", r"^(?:\d{4}年?度?)?(?:合计|总计|小计|预算数?|金额|本年预算|预算数)$"),
 )
+#: Expenditure lines of table 1 that split it by nature, not by class (长沙: 一、基本支出
+#: 二、项目支出): the table 3 column each equals.
+SUMMARY_BY_NATURE = (("basic", r"^基本支出$"), ("project", r"^项目支出$"))
 #: Income lines of table 1 that are no fiscal appropriation (table 4 = table 1 only without them).
 SUMMARY_NON_FISCAL_INCOME = (
     r"财政专户|单位资金|事业收入|经营收入|其他收入|其它收入|上级补助|附属单位|非财政拨款|事业基金|实户资金"
 )
 
+#: A 政府性基金 table printing income and expenditure side by side (西安 政府性基金收支表): its
+#: income side is table 7, its expenditure by class table 8, in the form of a summary.
+FUND_SUMMARY_TITLE = re.compile(r"政府性基金(?:预算)?(?:拨款)?收支")
+#: In such a summary, the lines of the expenditure by nature (部门预算支出经济分类 by 大类)
+#: that are the 基本支出 and 项目支出 of the table 8 合计 row.
+FUND_SUMMARY_NATURE = (("basic", r"^(?:人员经费和公用经费|基本)支出$"), ("project", r"^(?:专项业务经费|项目)支出$"))
+
 # ---- subject tables (2, 3, 5, 7, 8, 9)
 #: Header labels (spaces removed) of the subject code column: 科目编码, 功能分类科目编码, 类款项.
-SUBJECT_CODE_LABEL = re.compile(r"^(?!单位|预算单位|部门)\S{0,8}(?:科目)?(?:编码|代码)$|^类款项$")
+#: A PDF may print the last character of a header over the next cell (上海: 功能分类科目编 |
+#: 码功能分类科目名称): the code label without its 码, the name label with it.
+SUBJECT_CODE_LABEL = re.compile(r"^(?!单位|预算单位|部门)\S{0,8}(?:科目)?(?:编码|代码)$|^类款项$|^\S{0,6}科目编$")
 #: Header labels of the subject name column: 科目名称, 功能科目, 功能分类科目名称, 功能科目名称.
-SUBJECT_NAME_LABEL = re.compile(r"^(?:支出)?(?:功能(?:分类)?)?科目(?:名称)?$|^功能(?:分类)?科目(?:名称)?$")
+SUBJECT_NAME_LABEL = re.compile(r"^码?(?:支出)?(?:功能(?:分类)?)?科目(?:名称)?$|^码?功能(?:分类)?科目(?:名称)?$")
 #: Header labels of a unit column before the codes (深圳 预算单位) or instead of them (a table
 #: printed by unit: 广州, 福州, 无锡 部门代码/部门名称, 西安 table 2).
 SUBJECT_UNIT_LABEL = re.compile(r"^(?:预算)?(?:单位|部门)(?:名称|编码|代码)?$")
