@@ -237,8 +237,8 @@ def drop_repeats(kept: PerformanceResult, narrative: PerformanceResult) -> Perfo
         if first is not None:
             result.findings.append({
                 "doc_id": row["doc_id"], "rule": "perf.repeated", "severity": "info",
-                "message": f"重点项目「{row['name']}」的绩效目标与项目表第{first['source_line']}行"
-                           "所印相同，不重复记录",
+                "message": f"重点项目「{row['name']}」的绩效目标与项目表所印（{first['perf_id']}）"
+                           "相同，不重复记录",
                 "resource": "performance_targets", "key": first["perf_id"], "expected": None,
                 "actual": None, "source_line": row["source_line"]})
             renamed[row["perf_id"]] = first["perf_id"]
