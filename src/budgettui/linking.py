@@ -45,6 +45,9 @@ from budgettui.schema import NUMBER
 #: edition of perf-001's grant, carried over) and 80.0. Siblings that differ in one word
 #: (省级/市级, 中央/省级: 94–97) never compete, as their own equal-named project is taken first.
 THRESHOLD = 90.0
+#: Lowest similarity that links when the funds equal the project's amount as well (西安 统计局:
+#: 第四次全国农业普查 / 第四次农业普查, 87.5, 1,607.39 万元 both).
+AMOUNT_THRESHOLD = 80.0
 #: Largest difference (元) between annual funds and the project's amount that still counts
 #: as equal: table 12 rounds to 0.01 万元 = 100 元.
 ROUNDING = Decimal(50)
@@ -79,6 +82,11 @@ def _amount_matches(annual: Decimal | None, total: Decimal | None) -> bool:
     return abs(annual - total * TEN_THOUSAND) <= ROUNDING
 
 
+def _funds(table: dict[str, Any]) -> Decimal | None:
+    """A table's funds: annual, else (a single period labelled 实施期) the total."""
+    return table["annual_funds"] if table["annual_funds"] is not None else table.get("total_funds")
+
+
 def _pairs(tables: list[dict[str, Any]], projects: list[dict[str, Any]]) -> list[_Pair]:
     """Every table–project pair of one document scoring at least THRESHOLD."""
     project_keys = [name_key(p["name"]) for p in projects]
@@ -88,17 +96,20 @@ def _pairs(tables: list[dict[str, Any]], projects: list[dict[str, Any]]) -> list
         for pi, project in enumerate(projects):
             exact = bool(key) and key == project_keys[pi]
             score = 100.0 if exact else fuzz.ratio(key, project_keys[pi])
-            if score >= THRESHOLD:
-                amount = _amount_matches(table["annual_funds"], project["total"])
-                pairs.append(_Pair(ti, pi, exact, score, amount))
+            if score >= AMOUNT_THRESHOLD:
+                amount = _amount_matches(_funds(table), project["total"])
+                if score >= THRESHOLD or amount:
+                    pairs.append(_Pair(ti, pi, exact, score, amount))
     return sorted(pairs, key=lambda p: p.rank, reverse=True)
 
 
-def _assign(pairs: list[_Pair], tables: list[dict[str, Any]],
-            projects: list[dict[str, Any]]) -> dict[int, _Pair]:
-    """Best pairs first, one project per table; then split projects (same name, funds fit)."""
+def _assign(pairs: list[_Pair], tables: list[dict[str, Any]], projects: list[dict[str, Any]],
+            repeats: dict[int, int] | None = None) -> dict[int, _Pair]:
+    """Best pairs first, one project per table; then split projects (same name, funds fit) and
+    tables printed again (same name, each with the project's whole amount: `repeats`)."""
     links: dict[int, _Pair] = {}
     taken: set[int] = set()
+    repeats = {} if repeats is None else repeats
     for pair in pairs:
         if pair.table not in links and pair.project not in taken:
             links[pair.table] = pair
@@ -106,12 +117,16 @@ def _assign(pairs: list[_Pair], tables: list[dict[str, Any]],
     for pair in pairs:
         if pair.table in links or not pair.exact:
             continue
-        funds = [tables[t]["annual_funds"] for t, p in links.items() if p.project == pair.project]
+        others = [t for t, p in links.items() if p.project == pair.project]
+        funds = [tables[t]["annual_funds"] for t in others]
         funds.append(tables[pair.table]["annual_funds"])
         total = projects[pair.project]["total"]
         if None not in funds and total is not None and (
                 sum(funds) <= total * TEN_THOUSAND + ROUNDING):
             links[pair.table] = pair
+        elif pair.amount and all(links[t].amount for t in others):
+            links[pair.table] = pair
+            repeats[pair.table] = min(others)
     return links
 
 
@@ -225,11 +240,14 @@ def link_performance(
         candidates = [p for p in all_projects if p["doc_id"] == doc_id]
         linked: set[int] = set()
         covers: dict[int, list[int]] = {}
+        repeats: dict[int, int] = {}
         unlinked: list[int] = []
         for group in dict.fromkeys(_group(t) for t in tables):
             members = [ti for ti, t in enumerate(tables) if _group(t) == group]
             some = [tables[ti] for ti in members]
-            links = _assign(_pairs(some, candidates), some, candidates)
+            again: dict[int, int] = {}
+            links = _assign(_pairs(some, candidates), some, candidates, again)
+            repeats |= {members[ti]: members[first] for ti, first in again.items()}
             taken = {pair.project for pair in links.values()}
             for ti, pair in links.items():
                 row = some[ti]["_row"]
@@ -240,6 +258,11 @@ def link_performance(
             covers |= {members[ti]: run for ti, run in covered.items()}
             unlinked += [members[ti] for ti in range(len(some)) if ti not in links and ti not in covered]
         findings += _report(doc_id, tables, candidates, linked, covers, sorted(unlinked))
+        findings += [_finding(
+            doc_id, "link.table_repeated", "info",
+            f"绩效目标表「{tables[ti]['name']}」与{tables[first]['perf_id']}同名、同金额，是同一项目的表印了两次",
+            "performance_targets", tables[ti]["perf_id"], tables[ti]["source_line"])
+            for ti, first in sorted(repeats.items())]
     linked = targets.with_columns(
         pl.Series("project_id", project_ids, dtype=pl.String),
         pl.Series("match_score", scores, dtype=NUMBER),
