@@ -223,3 +223,23 @@ def test_corpus_guangzhou_and_shenzhen_targets() -> None:
         ("link.project_without_table", 2), ("link.table_covers_projects", 1), ("perf.repeated", 26)]
     row = targets.filter(pl.col("name") == "市属企业科技创新支持资金").row(0, named=True)
     assert (row["annual_funds"], row["project_id"] is not None) == (Decimal("280000000.00"), True)
+
+
+def test_fuzhou_targets_without_a_project_table_are_one_finding() -> None:
+    # 福州 prints its 项目绩效目标表 in 情况说明 七、but no project table (no 表12)
+    budget = budgettui.load(PDFS / "fuzhou-zhian-2026.pdf")
+    assert budget["projects"].height == 0
+    assert budget["performance_targets"]["name"].to_list() == ["警务辅助人员经费", "民警法定工作日之外加班补贴"]
+    link = budget["findings"].filter(pl.col("rule").str.starts_with("link."))
+    assert link.select("rule", "severity", "message").rows() == [
+        ("link.no_project_table", "info", "文件未印项目支出表：2张绩效目标表无项目可关联")]
+
+
+@corpus
+def test_corpus_a_document_printing_no_target_table_is_one_finding() -> None:
+    # 烟台 教育局 names （二）部门主管专项资金的绩效目标表 but prints none: was 217 warnings
+    budget = budgettui.load(CORPUS / "烟台" / "2026年烟台市教育局部门预算.pdf")
+    link = budget["findings"].filter(pl.col("rule").str.starts_with("link."))
+    assert link.select("rule", "severity", "actual").rows() == [
+        ("link.projects_without_table", "warning", "217")]
+    assert link["message"][0].startswith("217个项目（共217个）未印绩效目标表，如「实施公车统管」")
