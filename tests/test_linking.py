@@ -162,10 +162,28 @@ def test_one_project_per_table_unless_split() -> None:
     projects = [_project("p001", "公益性岗位补贴", "30.00")]
     tables = [_table("公益性岗位补贴", "200000", 1), _table("公益性岗位补贴", "100000", 2)]
     assert _link(tables, projects)[0] == ["p001", "p001"]  # a split project: 20 + 10 万元
-    tables = [_table("公益性岗位补贴", "300000", 1), _table("公益性岗位补贴", "300000", 2)]
+    tables = [_table("公益性岗位补贴", "300000", 1), _table("公益性岗位补贴", "200000", 2)]
     ids, findings = _link(tables, projects)
-    assert ids == ["p001", None]
+    assert ids == ["p001", None]  # 30 + 20 万元 > 30 万元: neither a split nor the same table
     assert [f["key"] for f in findings] == ["perf-002"]
+
+
+def test_a_table_printed_twice_links_both_copies() -> None:
+    # 烟台 宣传部 prints the 专项资金 tables under （二） and again under （三）
+    projects = [_project("p006", "文化产业发展专项资金", "430.00")]
+    tables = [_table("文化产业发展专项资金", "4300000", 460), _table("文化产业发展专项资金", "4300000", 618)]
+    ids, findings = _link(tables, projects)
+    assert ids == ["p006", "p006"]
+    assert [(f["rule"], f["severity"], f["key"], f["message"]) for f in findings] == [
+        ("link.table_repeated", "info", "perf-618",
+         "绩效目标表「文化产业发展专项资金」与perf-460同名、同金额，是同一项目的表印了两次")]
+
+
+def test_a_lower_score_links_when_the_funds_agree() -> None:
+    # 西安 统计局: the table's 第四次全国农业普查 (87.5) for the project 第四次农业普查, 1,607.39 万元
+    projects = [_project("p008", "第四次农业普查", "1607.39"), _project("p009", "农业普查设备购置", "600.00")]
+    assert _link([_table("第四次全国农业普查", "16073900", 1)], projects)[0] == ["p008"]
+    assert _link([_table("第四次全国农业普查", "16000000", 1)], projects)[0] == [None]
 
 
 def test_documents_are_linked_separately() -> None:

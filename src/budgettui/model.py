@@ -15,13 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
-from budgettui import narrative, schema, tables
+from budgettui import narrative, schema, tables, target_tables
 from budgettui import vocabulary as vocab
 from budgettui.cache import cache_dir, entry_path, file_sha256, limit_bytes, prune, read_entry, write_entry
 from budgettui.cover import Cover, cover_facts
 from budgettui.fiscal import budget_lines
 from budgettui.linking import link_performance
-from budgettui.performance import parse_performance
+from budgettui.performance import PerformanceResult, parse_performance
 from budgettui.segment import Segments, recognised, segment
 from budgettui.sources import (
     DocumentText,
@@ -542,6 +542,7 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     rows["other_lines"] = []
 
     printed: list[Row] = []
+    project_tables: list[tuple[Table, list[Row]]] = []
     for no, section in sorted(seg.tables.items()):
         table = split_table(section)
         printed.append(_source_table(doc_id, table, "parsed"))
@@ -561,6 +562,7 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
             result = tables.parse_projects(ctx, table, kind)
             rows["projects"] += result.projects
             rows["project_subtotals"] += result.subtotals
+            project_tables.append((table, result.projects))
     _report_structure(ctx, seg)
     for section in seg.others:
         table = split_table(section)
@@ -576,12 +578,28 @@ def parse_document(source: SourceText, doc_id: str) -> _Document:
     )
     rows["glossary"] = narrative.parse_glossary(seg.glossary, doc_id)
     performance = parse_performance(seg.performance, doc_id)
+    _text_targets(performance, project_tables, seg.narrative, doc_id)
     rows["performance_targets"] = performance.targets
     rows["indicators"] = performance.indicators
     rows["documents"] = [_document_row(source, doc_id, seg, facts, printed)]
     _check_year(ctx, rows["documents"][0])
     rows["findings"] = ctx.findings + performance.findings
     return _Document(rows, source.lines, source.page_starts)
+
+
+def _text_targets(performance: PerformanceResult, project_tables: list[tuple[Table, list[Row]]],
+                  narrative_lines: list[Line], doc_id: str) -> None:
+    """Add the targets printed as text (target_tables): a project table's 绩效目标 column, then
+    the 情况说明's tables of targets, without the ones repeating the former."""
+    for table, projects in project_tables:
+        found = target_tables.project_goals(table.labels, table.rows, projects, doc_id, table.unit,
+                                            len(performance.targets))
+        performance.targets += found.targets
+        performance.findings += found.findings
+    found = target_tables.drop_repeats(performance, target_tables.parse_text_targets(
+        narrative_lines, doc_id, len(performance.targets)))
+    performance.targets += found.targets
+    performance.findings += found.findings
 
 
 def _document_row(source: SourceText, doc_id: str, seg: Segments, facts: Cover,

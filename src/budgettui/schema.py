@@ -343,7 +343,9 @@ RESOURCES: tuple[Resource, ...] = (
                desc="project (项目支出绩效目标表 and the like) or department (部门整体支出绩效目标表)"),
             _c("layout", "string", "版式", "layout",
                desc="two_period (实施期 and 年度 grids side by side, footer with 填报日期), "
-                    "single_period (one grid), or wide (a row of a table with a row per project)"),
+                    "single_period (one grid), wide (a row of a table with a row per project), "
+                    "project_column (the text in a project table's 绩效目标 column) or narrative "
+                    "(a row of a 项目 | 预算数 | 绩效目标 table in the 情况说明)"),
             _c("name", "string", "项目名称", "project name",
                desc="As printed in the performance table; the department or unit for kind department"),
             _c("dept_code", "string", "主管部门代码", "department code"),

@@ -69,8 +69,8 @@ def target_funds_split(ctx: Ctx) -> None:
             names = SPLIT_NAMES
             if row.get(FISCAL_SPLITS[column][0]) is not None:
                 parts, names = FISCAL_SPLITS[column], FISCAL_SPLIT_NAMES
-            if row[column] is None and all(row[p] is None for p in parts):
-                continue
+            if all(row[p] is None for p in parts):
+                continue  # no split printed (the department tables, text targets): no sum
             name = "年度资金总额" if column == "annual_funds" else "实施期资金总额"
             ctx.compare("performance_targets", _key(row), row["source_line"], row["name"], (name, row[column]),
                         [(n, row[p]) for n, p in zip(names, parts, strict=True)], TEN_THOUSAND)

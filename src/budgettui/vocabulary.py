@@ -313,3 +313,19 @@ UNIT_FUNDS_LABEL = r"单位资金|其他资金"
 #: How a unit's name ends (a row so named may be a unit's subtotal row in tables 12/13).
 UNIT_SUFFIX = (r"(局|中心|学校|学院|院|所|站|队|馆|委员会|办公室|处|讲师团)"
                r"(\([^()]*(局|中心|院|所|站|队|馆|会|室|处|本级)\))?$")
+
+# ---- performance targets printed as text (广州 表12 and 七、重点项目预算绩效目标情况, 深圳 第七部分)
+#: Columns of a table of targets with one row per project: `项目 | 预算数（单位：万元） | 绩效目标`,
+#: `二级预算单位名称 | 一级项目名称 | 预算数（万元） | 绩效目标` (labels compared without spaces;
+#: a header needs a name, a funds and a goal column).
+TARGET_TEXT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("goal", r"^(?:项目|年度|整体)?绩效目标(?:[（(].*[)）])?$"),
+    ("name", r"^(?:[一二三]级)?项目(?:名称)?$"),
+    ("funds", r"^(?:预算数|预算金额|金额|资金总额|预算安排|年度预算|本年预算)"),
+    ("unit", r"^(?:[一二三]级)?(?:预算)?单位(?:名称)?$"),
+)
+#: The goal column of a project table (广州 表12 `… | 其他资金 | 绩效目标`): the text target of
+#: each project row.
+PROJECT_GOAL_LABEL = r"^(?:项目)?绩效目标$"
+#: The unit a funds label prints: `预算数（单位：万元）`, `预算数（万元）`.
+TARGET_FUNDS_UNIT = re.compile(r"(万元|千元|亿元|元)")
