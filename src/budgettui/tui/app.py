@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     import polars as pl
 
     from budgettui.model import Budget
+    from budgettui.tui.groups import Grouping
+    from budgettui.tui.loading import Arrival, Growing
     from budgettui.tui.outline import Node
     from budgettui.tui.search import SearchIndex
 
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
 DETAIL_DELAY = 0.08
 #: Below this many columns the tree and the detail pane are stacked, not side by side.
 NARROW = 60
+#: While a corpus is read, documents join the tree at most this often (seconds).
+PUBLISH = 0.25
 
 _NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export", "tab", "pick_tab"}
 
@@ -71,7 +76,10 @@ class BudgetApp(App[None]):
         self.budget = budget
         self.sources = sources or []
         self.export_folder = export_folder or Path("exports")
-        self.outlines: list[Node] = []
+        self.outlines: list[Node] = []  # one per document
+        self.tops: list[Node] = []  # the tree's top level: the documents, or their places
+        self.grouping: Grouping | None = None
+        self.growing: Growing | None = None
         self.by_id: dict[str, Node] = {}
         self.index: SearchIndex | None = None
         self.hits: list[Node] = []
@@ -91,14 +99,31 @@ class BudgetApp(App[None]):
         self.budget = budget
         self.outlines = outline.build(budget, findings)
         self.by_id = {node.id: node for root in self.outlines for node in root.walk()}
-        titles = budget["documents"]["title"].to_list()
+        documents = budget["documents"]
+        titles = documents["title"].to_list()
         self.title = titles[0] if len(titles) == 1 else f"budgettui · {len(titles)} 份文档"
+        self.tops = self.outlines
+        if len(self.outlines) > 1:
+            from budgettui.tui.groups import COVER_LINES, Grouping, placed
+
+            self.grouping = Grouping()
+            for root, doc in zip(self.outlines, documents.iter_rows(named=True), strict=True):
+                cover = [line.text for line in budget.source_lines(root.doc_id, 1, COVER_LINES)]
+                self._place(placed(root, doc, cover))
+            self.tops = self.grouping.places
+
+    def _place(self, placed) -> list[Node]:
+        """Put a document under its place and year; the documents whose label changed."""
+        assert self.grouping is not None
+        _, renamed = self.grouping.add(placed)
+        self.by_id.update((node.id, node) for node in placed.root.path)
+        return renamed
 
     def _panes(self):
         from budgettui.tui.detail import Detail
         from budgettui.tui.tree import BudgetTree, TreeHeader
 
-        tree = BudgetTree(self.outlines, id="tree")
+        tree = BudgetTree(self.tops, id="tree")
         return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left"), Detail(self.budget, id="detail")
 
     def compose(self) -> ComposeResult:
@@ -124,24 +149,84 @@ class BudgetApp(App[None]):
         self.screen.set_class(event.size.width < NARROW, "narrow")
 
     def _load(self) -> None:
-        """Parse the sources (in a thread) and hand the Budget to the app."""
-        from budgettui.model import load
+        """Parse the sources (in a thread), handing each document to the app as it is read;
+        then the Budget of them all, and its checks."""
+        from budgettui.model import merge
         from budgettui.sources import InputError
+        from budgettui.tui.loading import arrivals
 
         try:
+            duplicates: list[tuple[Path, Path]] = []
             try:
-                budget = load(*self.sources)
+                total, stream = arrivals(self.sources, duplicates)
+                batch: list[Arrival] = []
+                parsed = []
+                shown = 0.0
+                for arrival in stream:
+                    batch.append(arrival)
+                    parsed.append(arrival.parsed)
+                    if time.monotonic() - shown >= PUBLISH:
+                        self.call_from_thread(self._arrived, batch, len(parsed), total)
+                        batch, shown = [], time.monotonic()
+                if batch:
+                    self.call_from_thread(self._arrived, batch, len(parsed), total)
+                budget = merge(parsed, self.sources, duplicates)
             except InputError as exc:
                 self.error = str(exc)
                 self.call_from_thread(self.exit, None, 2)
                 return
             # The tree first; the checks behind 核对 (a fifth of the parse) after it.
-            self._prepare(budget, findings=False)
-            self.call_from_thread(self._loaded)
+            self.call_from_thread(self._all_read, budget)
             budget["findings"]  # runs the checks here, off the main thread
             self.call_from_thread(self._findings_ready)
         except RuntimeError:  # the app quit while the thread was reading: nobody to tell
             return
+
+    async def _arrived(self, batch: list[Arrival], count: int, total: int) -> None:
+        """Documents parsed: into the tree (under their place and year), the header counts them."""
+        from budgettui.tui.groups import Grouping
+        from budgettui.tui.loading import Growing
+
+        first = self.growing is None
+        if self.growing is None:
+            self.growing = Growing()
+            self.budget = self.growing  # type: ignore[assignment]
+            self.grouping = Grouping() if total > 1 else None
+        renamed: list[Node] = []
+        for arrival in batch:
+            root = arrival.placed.root
+            self.growing.add(root.doc_id, arrival.budget)
+            self.outlines.append(root)
+            self.by_id.update((node.id, node) for node in root.walk())
+            if self.grouping is not None:
+                renamed += self._place(arrival.placed)
+        self.tops = self.grouping.places if self.grouping is not None else self.outlines
+        if total == 1:
+            self.title = arrival.budget["documents"]["title"][0] or root.name
+        else:
+            self.title = f"budgettui · {total} 份文档"
+            self.sub_title = f"已读 {count}/{total}"
+        with self._index_lock:
+            self.index = None  # built again with the new documents when searched
+        if first:
+            await self._loaded()
+            return
+        tree = self._tree()
+        for arrival in batch:
+            tree.insert(arrival.placed.root)
+        for node in renamed:
+            if node.id in tree.nodes:
+                tree.nodes[node.id].set_label(Text(node.name))
+
+    def _all_read(self, budget: Budget) -> None:
+        """Every document is read: the views read the corpus's Budget from now on."""
+        self.budget = budget
+        self.growing = None
+        detail = self._detail()
+        detail.views.budget = budget
+        detail.views.forget()
+        if len(self.outlines) > 1:
+            self.sub_title = f"已读 {len(self.outlines)}/{len(self.outlines)} · 核对中…"
 
     async def _loaded(self) -> None:
         main = self.query_one("#main")
@@ -179,6 +264,8 @@ class BudgetApp(App[None]):
         with self._index_lock:
             self.index = None  # built again with the findings
         self._index_later()
+        if len(self.outlines) > 1:
+            self.sub_title = f"已读 {len(self.outlines)}/{len(self.outlines)}"
 
     def _build_index(self) -> None:
         from budgettui.tui.search import SearchIndex
@@ -224,7 +311,7 @@ class BudgetApp(App[None]):
 
     def _set_crumb(self, node: Node) -> None:
         crumbs = [n.name if not n.code else f"{n.code} {n.name}" for n in node.path]
-        crumbs[0] = "部门" if len(self.outlines) == 1 else crumbs[0]
+        crumbs[0] = "部门" if len(self.outlines) == 1 and node.path[0].kind == "document" else crumbs[0]
         status = f"   {self.status}" if self.status else ""
         crumb = self.query_one("#crumb", Static)
         room = (crumb.size.width or self.size.width) - 2 - cell_len(status)
