@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
+from budgettui.tui.acrosscommand import AcrossProvider
 from budgettui.tui.commands import GoToProvider
 from budgettui.tui.screens import ExportScreen, HelpScreen
 
@@ -42,7 +43,8 @@ NARROW = 60
 #: While a corpus is read, documents join the tree at most this often (seconds).
 PUBLISH = 0.25
 
-_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export", "tab", "pick_tab"}
+_ON_THE_TREE = {"next_hit", "sort", "tab", "pick_tab", "across", "compare"}
+_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export", "tab", "pick_tab", "across", "compare"}
 
 
 class BudgetApp(App[None]):
@@ -51,7 +53,7 @@ class BudgetApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "budgettui"
     AUTO_FOCUS = "#tree"
-    COMMANDS = App.COMMANDS | {GoToProvider}
+    COMMANDS = App.COMMANDS | {GoToProvider, AcrossProvider}
     BINDINGS = [  # noqa: RUF012
         # A priority binding: the keys typed right after `/` must reach the search box.
         Binding("slash", "search", "Search", priority=True),
@@ -61,6 +63,8 @@ class BudgetApp(App[None]):
         Binding("y", "copy", "Copy"),
         Binding("e", "export", "Export"),
         Binding("t", "toggle_theme", "Theme", show=False),
+        Binding("a", "across", "All documents", show=False),
+        Binding("c", "compare", "Compare years", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
@@ -354,6 +358,8 @@ class BudgetApp(App[None]):
             return False
         if action == "search":
             return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+        if action in _ON_THE_TREE:  # the tree's actions, not over a view across documents
+            return self.screen is self.screen_stack[0]
         return True
 
     def action_search(self) -> None:
@@ -494,6 +500,58 @@ class BudgetApp(App[None]):
         self.flush_detail()
         if not self._detail().pick_tab(number - 1):
             self.notify("F1–F4 pick a project's tab; this node has none", severity="warning", timeout=2)
+
+    # ---------------------------------------------------------------- across documents
+
+    def where(self) -> dict:
+        """Each document's place, year and department (crossviews.Where), by doc_id."""
+        from budgettui.tui.crossviews import Where
+        from budgettui.tui.groups import place_of
+
+        if self.grouping is not None:
+            return {doc_id: Where(p.place, p.year, p.department) for doc_id, p in self.grouping.documents.items()}
+        return {row["doc_id"]: Where(place_of(row["department"], row["title"]), row["year"],
+                                     row["department"] or row["title"] or row["doc_id"])
+                for row in self.budget["documents"].iter_rows(named=True)}
+
+    def _cursor_data(self) -> Node | None:
+        node = self._tree().cursor_node
+        return node.data if node is not None else None
+
+    def action_across(self) -> None:
+        """`a` on a subject: that subject in every document."""
+        node = self._cursor_data()
+        if node is None or node.kind != "subject" or not node.code:
+            self.notify("a: on a 功能科目 subject, shows it in every document", severity="warning", timeout=3)
+            return
+        self.show_across(node.code)
+
+    def show_across(self, code: str) -> None:
+        from budgettui.tui.crossscreens import AcrossScreen
+        from budgettui.tui.crossviews import subject_across
+
+        self.push_screen(AcrossScreen(code, subject_across(self.budget, code, self.where())))
+
+    def action_compare(self) -> None:
+        """`c` in a document: the same department in its nearest other year, side by side."""
+        from budgettui.tui.crossscreens import YearsScreen
+        from budgettui.tui.crossviews import compare_years
+
+        node = self._cursor_data()
+        document = next((n for n in node.path if n.kind == "document"), None) if node else None
+        if document is None:
+            self.notify("c: in a document, compares it with the same department's other year",
+                        severity="warning", timeout=3)
+            return
+        others = self.grouping.other_years(document.doc_id) if self.grouping is not None else []
+        if not others:
+            self.notify(f"没有「{document.name}」其他年度的文档", severity="warning", timeout=3)
+            return
+        assert self.grouping is not None
+        pair = sorted((self.grouping.documents[document.doc_id], others[0]), key=lambda p: p.year or 0)
+        old, new = (p.root.doc_id for p in pair)
+        title = f"{pair[1].department} · {pair[0].year}年 → {pair[1].year}年"
+        self.push_screen(YearsScreen(title, compare_years(self.budget, old, new, self.where())))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
