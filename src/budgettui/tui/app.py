@@ -96,6 +96,9 @@ class BudgetApp(App[None]):
         self._before_search: Node | None = None
         if budget is not None:
             self._prepare(budget)
+        elif len(self.sources) > 1 or any(s.is_dir() or s.suffix.lower() == ".pdf" for s in self.sources):
+            _start_resource_tracker()
+
 
     def _prepare(self, budget: Budget, findings: bool = True) -> None:
         from budgettui.tui import outline
@@ -269,7 +272,7 @@ class BudgetApp(App[None]):
             self.index = None  # built again with the findings
         self._index_later()
         if len(self.outlines) > 1:
-            self.sub_title = f"已读 {len(self.outlines)}/{len(self.outlines)}"
+            self.sub_title = f"{len(self.outlines)} 份文档 · 已核对"
 
     def _build_index(self) -> None:
         from budgettui.tui.search import SearchIndex
@@ -555,6 +558,17 @@ class BudgetApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, while stderr is the terminal's: the worker
+    processes that parse a corpus need it, and once the app runs, Textual's stand-in for
+    stderr has no file descriptor to hand it (a ValueError, and nothing would be read)."""
+    import contextlib
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):  # without one, the documents parse here, one by one
+        resource_tracker.ensure_running()
 
 
 def save(frame: pl.DataFrame, fmt: str, path: Path) -> None:

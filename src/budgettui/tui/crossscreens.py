@@ -37,6 +37,8 @@ class CrossScreen(Screen[None]):
         Binding("escape", "dismiss", "返回"),
         Binding("e", "export", "导出"),
         Binding("q", "dismiss", "返回", show=False),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
     ]
 
     def __init__(self, title: str, facts: Text, tables: list[tuple[str, pl.DataFrame, str]]) -> None:
@@ -59,6 +61,12 @@ class CrossScreen(Screen[None]):
         for number, (_, frame, _) in enumerate(self.tables):
             fill(self.query_one(f"#cross-{number}", DataTable), frame)
         self.query_one("#cross-0", DataTable).focus()
+
+    def action_move(self, step: int) -> None:
+        """j and k move in the focused table, as in the tree."""
+        table = self.focused
+        if isinstance(table, DataTable):
+            table.action_cursor_down() if step > 0 else table.action_cursor_up()
 
     def action_export(self) -> None:
         from budgettui.tui.app import save
