@@ -101,7 +101,7 @@ async def test_documents_join_the_tree_as_they_are_read(earlier, monkeypatch):
         await pilot.press("j", "j", "l")
         checks = [line for line in visible(app) if line.startswith("核对")]
         assert checks == ["核对 (2 error · 41 warning · 36 rounding · 103 info)"]
-        assert crumb(app).startswith(f"高平市 › 2026年 › {GAOPING}")
+        assert crumb(app) == f"高平市 2026年 {GAOPING}"  # the breadcrumb names place and year
 
 
 async def test_a_place_lists_its_documents_with_their_spending(corpus):
@@ -145,7 +145,7 @@ async def test_one_subject_in_every_document_by_amount(corpus):
         await rest(pilot)
         assert not isinstance(app.screen, AcrossScreen)
         assert cursor(app) == "机关事业单位基本养老保险缴费支出"
-        assert crumb(app).startswith("广州市 › 2026年 › 广州市信访局 › ")
+        assert crumb(app).startswith("广州市 2026年 广州市信访局 › ")
 
 
 async def test_a_elsewhere_says_where_it_works(corpus):

@@ -317,7 +317,7 @@ class BudgetApp(App[None]):
         self._detail_timer = self.set_timer(DETAIL_DELAY, self.flush_detail)
 
     def _set_crumb(self, node: Node) -> None:
-        crumbs = [n.name if not n.code else f"{n.code} {n.name}" for n in node.path]
+        crumbs = node.crumbs()
         crumbs[0] = "部门" if len(self.outlines) == 1 and node.path[0].kind == "document" else crumbs[0]
         status = f"   {self.status}" if self.status else ""
         crumb = self.query_one("#crumb", Static)
