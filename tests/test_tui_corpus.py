@@ -5,6 +5,7 @@ two years side by side. Documents: the sample, the sample as its department's 20
 
 from __future__ import annotations
 
+import re
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -90,10 +91,10 @@ async def test_documents_join_the_tree_as_they_are_read(earlier, monkeypatch):
         assert visible(app) == ["高平市", "2026年", GAOPING]
         gate.set()
         for _ in range(400):  # read, then checked
-            if app.sub_title == "3 份文档 · 已核对":
+            if app.sub_title == "已读 3/3 · 已核对":
                 break
             await pilot.pause(0.05)
-        assert app.sub_title == "3 份文档 · 已核对"
+        assert app.sub_title == "已读 3/3 · 已核对"
         assert visible(app) == ["高平市", "2026年", GAOPING, "2025年", GAOPING,
                                 "西安市", "2021年", "中共西安市委宣传部"]
         assert app.budget is not None and app.budget["documents"]["year"].to_list() == [2026, 2025, 2021]
@@ -214,3 +215,14 @@ def test_compared_amounts_are_exact(corpus):
     moved = comparison.projects.filter(comparison.projects["项目名称"] == "就业金专项")
     assert moved["增减"].to_list() == [Decimal("5")]
     assert moved["增减%"].to_list() == [Decimal("33.33")]
+
+
+async def test_help_lists_the_corpus_keys(corpus):
+    app = BudgetApp(corpus)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("question_mark", "end")
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "跨文档 · corpus" in text
+        assert re.search(r" a +on a 功能科目 subject: it in every document, largest first,", text)
+        assert re.search(r" c +in a document: the same department in another year", text)

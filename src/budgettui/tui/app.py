@@ -166,6 +166,8 @@ class BudgetApp(App[None]):
             duplicates: list[tuple[Path, Path]] = []
             try:
                 total, stream = arrivals(self.sources, duplicates)
+                if total > 1:
+                    self.call_from_thread(self._reading, total)
                 batch: list[Arrival] = []
                 parsed = []
                 shown = 0.0
@@ -188,6 +190,11 @@ class BudgetApp(App[None]):
             self.call_from_thread(self._findings_ready)
         except RuntimeError:  # the app quit while the thread was reading: nobody to tell
             return
+
+    def _reading(self, total: int) -> None:
+        self.title = f"budgettui · {total} 份文档"
+        self.sub_title = f"已读 0/{total}"
+        self.query_one("#loading", Static).update(f"正在读取 {total} 份文档…  q 退出")
 
     async def _arrived(self, batch: list[Arrival], count: int, total: int) -> None:
         """Documents parsed: into the tree (under their place and year), the header counts them."""
@@ -224,6 +231,10 @@ class BudgetApp(App[None]):
         for node in renamed:
             if node.id in tree.nodes:
                 tree.nodes[node.id].set_label(Text(node.name))
+        detail = self._detail()
+        detail.views.forget()  # a place or a year on display lists its documents so far
+        if detail.node is not None and detail.node.kind == "group":
+            detail.show(detail.node)
 
     def _all_read(self, budget: Budget) -> None:
         """Every document is read: the views read the corpus's Budget from now on."""
@@ -272,7 +283,7 @@ class BudgetApp(App[None]):
             self.index = None  # built again with the findings
         self._index_later()
         if len(self.outlines) > 1:
-            self.sub_title = f"{len(self.outlines)} 份文档 · 已核对"
+            self.sub_title = f"已读 {len(self.outlines)}/{len(self.outlines)} · 已核对"
 
     def _build_index(self) -> None:
         from budgettui.tui.search import SearchIndex

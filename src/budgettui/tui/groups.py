@@ -97,6 +97,7 @@ class Grouping:
         root.name = placed.department
         root.parent = year
         year.children.append(root)
+        year.amounts = _sum(child.amounts for child in year.children)
         self.documents[root.doc_id] = placed
         same = [n for n in year.children
                 if department_key(self.documents[n.doc_id].department) == department_key(placed.department)]
@@ -122,6 +123,17 @@ class Grouping:
         return sorted(others, key=lambda p: (abs((p.year or 0) - year), (p.year or 0) > year))
 
 
+def _sum(rows: Iterable[tuple]) -> tuple:
+    """Column sums of the documents' amounts (a year's total, basic and project spending);
+    an empty cell counts as nothing, a column empty everywhere stays empty."""
+    rows = [row for row in rows if row]
+    if not rows:
+        return ()
+    width = max(len(row) for row in rows)
+    columns = [[row[i] for row in rows if i < len(row) and row[i] is not None] for i in range(width)]
+    return tuple(sum(column[1:], column[0]) if column else None for column in columns)
+
+
 def _year_of(node: Node) -> int:
     digits = node.name.removesuffix("年")
     return int(digits) if digits.isdigit() else -1
@@ -130,4 +142,6 @@ def _year_of(node: Node) -> int:
 def placed(root: Node, doc: dict, cover: Iterable[str] = ()) -> Placed:
     """A document's outline with its place, year and department from its documents row."""
     department = doc.get("department") or doc.get("title") or root.doc_id
+    spending = next((child for child in root.children if child.key == "功能科目"), None)
+    root.amounts = spending.amounts if spending is not None else ()  # table 3's 合计
     return Placed(root, place_of(doc.get("department"), doc.get("title"), cover), doc.get("year"), department)

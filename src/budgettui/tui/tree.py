@@ -123,11 +123,12 @@ class BudgetTree(Tree[Node]):
                 self.load(tree_node)
             else:
                 tree_node.expand()
-        for step in node.path:  # a group that was empty can open now
+        for step in node.path:  # a group that was empty can open now; its total has grown
             tree_node = self.nodes[step.id]
             if step.kind == "group":
                 tree_node.allow_expand = True
                 tree_node.expand()
+                tree_node.set_label(Text(step.name))
 
     # ------------------------------------------------------------------ lazy children
 
@@ -205,7 +206,9 @@ class BudgetTree(Tree[Node]):
         columns = 3 if width >= WIDE else 1
         shown = [money(amount) for amount in data.amounts[:columns]]
         amounts = (*shown, *[""] * (columns - len(shown))) if shown else ()
-        column = "".join(amount.rjust(AMOUNT_WIDTH) for amount in amounts)
+        # an amount wider than its column (25,859.600179) keeps a space before it
+        column = "".join(amount.rjust(AMOUNT_WIDTH) if len(amount) < AMOUNT_WIDTH else f" {amount}"
+                         for amount in amounts)
         name_room = max(8, room - len(column) - 2)
         label.truncate(name_room, overflow="ellipsis", pad=bool(amounts))
         return Text.assemble((prefix, base_style), label, ("  " + column, "green") if amounts else "")
