@@ -118,8 +118,11 @@ async def test_a_place_lists_its_documents_with_their_spending(corpus):
         places = [n.data.name for n in tree.root.children]
         assert places == ["高平市", "北京市", NO_PLACE, "福州市", "广州市", "上海市", "深圳市", "无锡市",
                           "西安市", "烟台市"]
-        assert [n.data.name for n in tree.root.children[5].children[0].children] == [
-            "上海市海洋监测预报中心", "上海水产老干部活动室"]
+        shanghai = tree.root.children[5].children[0]
+        assert [n.data.name for n in shanghai.children] == ["上海市海洋监测预报中心", "上海水产老干部活动室"]
+        # a document shows its table 3 totals, a year the sum of its documents'
+        assert [n.data.amounts[0] for n in shanghai.children] == [Decimal("18036.6183"), Decimal("86.6296")]
+        assert shanghai.data.amounts == (Decimal("18123.2479"), Decimal("2547.6938"), Decimal("15575.5541"))
 
 
 async def test_one_subject_in_every_document_by_amount(corpus):
