@@ -36,11 +36,6 @@ class Where:
     year: int | None
     department: str
 
-    @property
-    def label(self) -> str:
-        year = f"{self.year}年" if self.year else "年度未印"
-        return " ".join(p for p in (self.place, year, self.department) if p)
-
 
 def _totals(budget) -> dict[str, Decimal | None]:
     """Each document's total spending (table 3's 合计 row)."""
