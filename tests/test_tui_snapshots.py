@@ -71,3 +71,47 @@ def test_light_theme_project(snap_compare, budget):
 def test_findings_open(snap_compare, budget):
     """核对 opened on its first finding: severities in Chinese, most serious first."""
     assert snap_compare(BudgetApp(budget), press=["G", "l", "j"], terminal_size=LARGE, run_before=settle)
+
+
+# ---------------------------------------------------------------- a corpus (issue 12, item 6)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The sample, the sample as its department's 2025 budget, and the PDFs of tests/pdfs."""
+    from conftest import SAMPLE
+    from corpus_docs import PDFS, last_year
+
+    import budgettui
+
+    return budgettui.load(SAMPLE, last_year(tmp_path_factory.mktemp("years")), PDFS)
+
+
+def test_corpus_grouped_by_place_and_year(snap_compare, corpus):
+    assert snap_compare(BudgetApp(corpus), terminal_size=LARGE, run_before=settle)
+
+
+def keys_then_settle(*keys: str):
+    """Settle, press the keys, and wait until two screenshots a moment apart agree (a view
+    across documents has no tree of its own to wait for)."""
+    async def run(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        shown = None
+        for _ in range(40):
+            await pilot.pause(0.15)
+            now = pilot.app.export_screenshot()
+            if now == shown:
+                break
+            shown = now
+
+    return run
+
+
+def test_subject_across_documents(snap_compare, corpus):
+    keys = keys_then_settle("slash", *"2080505", "enter", "a")
+    assert snap_compare(BudgetApp(corpus), terminal_size=LARGE, run_before=keys)
+
+
+def test_department_in_two_years(snap_compare, corpus):
+    assert snap_compare(BudgetApp(corpus), terminal_size=LARGE, run_before=keys_then_settle("j", "j", "c"))

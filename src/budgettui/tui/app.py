@@ -23,13 +23,17 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 
 from budgettui.messages import plural
+from budgettui.tui.acrosscommand import AcrossProvider
 from budgettui.tui.commands import GoToProvider
+from budgettui.tui.corpus import CorpusBrowsing, start_resource_tracker
 from budgettui.tui.screens import ExportScreen, HelpScreen
 
 if TYPE_CHECKING:
     import polars as pl
 
     from budgettui.model import Budget
+    from budgettui.tui.groups import Grouping
+    from budgettui.tui.loading import Growing
     from budgettui.tui.outline import Node
     from budgettui.tui.search import SearchIndex
 
@@ -38,16 +42,17 @@ DETAIL_DELAY = 0.08
 #: Below this many columns the tree and the detail pane are stacked, not side by side.
 NARROW = 60
 
-_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export", "tab", "pick_tab"}
+_ON_THE_TREE = {"next_hit", "sort", "tab", "pick_tab", "across", "compare"}
+_NEEDS_BUDGET = {"search", "next_hit", "sort", "copy", "export", "tab", "pick_tab", "across", "compare"}
 
 
-class BudgetApp(App[None]):
+class BudgetApp(CorpusBrowsing, App[None]):
     """Browse a Budget from the keyboard (or the mouse)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "budgettui"
     AUTO_FOCUS = "#tree"
-    COMMANDS = App.COMMANDS | {GoToProvider}
+    COMMANDS = App.COMMANDS | {GoToProvider, AcrossProvider}
     BINDINGS = [  # noqa: RUF012
         # A priority binding: the keys typed right after `/` must reach the search box.
         Binding("slash", "search", "Search", priority=True),
@@ -57,6 +62,8 @@ class BudgetApp(App[None]):
         Binding("y", "copy", "Copy"),
         Binding("e", "export", "Export"),
         Binding("t", "toggle_theme", "Theme", show=False),
+        Binding("a", "across", "All documents", show=False),
+        Binding("c", "compare", "Compare years", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("left_square_bracket", "tab(-1)", "Previous tab", show=False),
         Binding("right_square_bracket", "tab(1)", "Next tab", show=False),
@@ -72,7 +79,10 @@ class BudgetApp(App[None]):
         self.budget = budget
         self.sources = sources or []
         self.export_folder = export_folder or Path("exports")
-        self.outlines: list[Node] = []
+        self.outlines: list[Node] = []  # one per document
+        self.tops: list[Node] = []  # the tree's top level: the documents, or their places
+        self.grouping: Grouping | None = None
+        self.growing: Growing | None = None
         self.by_id: dict[str, Node] = {}
         self.index: SearchIndex | None = None
         self.hits: list[Node] = []
@@ -85,6 +95,9 @@ class BudgetApp(App[None]):
         self._before_search: Node | None = None
         if budget is not None:
             self._prepare(budget)
+        elif len(self.sources) > 1 or any(s.is_dir() or s.suffix.lower() == ".pdf" for s in self.sources):
+            start_resource_tracker()
+
 
     def _prepare(self, budget: Budget, findings: bool = True) -> None:
         from budgettui.tui import outline
@@ -92,14 +105,18 @@ class BudgetApp(App[None]):
         self.budget = budget
         self.outlines = outline.build(budget, findings)
         self.by_id = {node.id: node for root in self.outlines for node in root.walk()}
-        titles = budget["documents"]["title"].to_list()
+        documents = budget["documents"]
+        titles = documents["title"].to_list()
         self.title = titles[0] if len(titles) == 1 else f"budgettui · {len(titles)} 份文档"
+        self.tops = self.outlines
+        if len(self.outlines) > 1:
+            self._group(budget)
 
     def _panes(self):
         from budgettui.tui.detail import Detail
         from budgettui.tui.tree import BudgetTree, TreeHeader
 
-        tree = BudgetTree(self.outlines, id="tree")
+        tree = BudgetTree(self.tops, id="tree")
         return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left"), Detail(self.budget, id="detail")
 
     def compose(self) -> ComposeResult:
@@ -123,26 +140,6 @@ class BudgetApp(App[None]):
 
     def on_resize(self, event) -> None:
         self.screen.set_class(event.size.width < NARROW, "narrow")
-
-    def _load(self) -> None:
-        """Parse the sources (in a thread) and hand the Budget to the app."""
-        from budgettui.model import load
-        from budgettui.sources import InputError
-
-        try:
-            try:
-                budget = load(*self.sources)
-            except InputError as exc:
-                self.error = str(exc)
-                self.call_from_thread(self.exit, None, 2)
-                return
-            # The tree first; the checks behind 核对 (a fifth of the parse) after it.
-            self._prepare(budget, findings=False)
-            self.call_from_thread(self._loaded)
-            budget["findings"]  # runs the checks here, off the main thread
-            self.call_from_thread(self._findings_ready)
-        except RuntimeError:  # the app quit while the thread was reading: nobody to tell
-            return
 
     async def _loaded(self) -> None:
         main = self.query_one("#main")
@@ -180,6 +177,8 @@ class BudgetApp(App[None]):
         with self._index_lock:
             self.index = None  # built again with the findings
         self._index_later()
+        if len(self.outlines) > 1:
+            self.sub_title = f"已读 {len(self.outlines)}/{len(self.outlines)} · 已核对"
 
     def _build_index(self) -> None:
         from budgettui.tui.search import SearchIndex
@@ -224,8 +223,8 @@ class BudgetApp(App[None]):
         self._detail_timer = self.set_timer(DETAIL_DELAY, self.flush_detail)
 
     def _set_crumb(self, node: Node) -> None:
-        crumbs = [n.name if not n.code else f"{n.code} {n.name}" for n in node.path]
-        crumbs[0] = "部门" if len(self.outlines) == 1 else crumbs[0]
+        crumbs = node.crumbs()
+        crumbs[0] = "部门" if len(self.outlines) == 1 and node.path[0].kind == "document" else crumbs[0]
         status = f"   {self.status}" if self.status else ""
         crumb = self.query_one("#crumb", Static)
         room = (crumb.size.width or self.size.width) - 2 - cell_len(status)
@@ -268,6 +267,8 @@ class BudgetApp(App[None]):
             return False
         if action == "search":
             return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+        if action in _ON_THE_TREE:  # the tree's actions, not over a view across documents
+            return self.screen is self.screen_stack[0]
         return True
 
     def action_search(self) -> None:

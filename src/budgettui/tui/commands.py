@@ -21,7 +21,7 @@ class GoToProvider(Provider):
         label = f"{node.code} {node.name}" if node.code else node.name
         help_text = _KINDS.get(node.kind, node.kind)
         if len(app.outlines) > 1:  # type: ignore[attr-defined]
-            help_text = f"{help_text} · {node.path[0].name}"
+            help_text = f"{help_text} · {node.crumbs()[0]}"
         return Text(f"go to {label}"), help_text
 
     async def discover(self) -> Hits:

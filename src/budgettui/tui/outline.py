@@ -50,6 +50,18 @@ class Node:
             node = node.parent
         return nodes[::-1]
 
+    def crumbs(self) -> list[str]:
+        """The path as a breadcrumb's steps (a step with a code shows it); in a corpus the
+        place and year open the document's step (西安市 2022年 西安市医疗保障局), so a cut
+        breadcrumb still names the document."""
+        groups = [n.name for n in self.path if n.kind == "group"]
+        steps = [f"{n.code} {n.name}" if n.code else n.name for n in self.path if n.kind != "group"]
+        if not steps:
+            return [" › ".join(groups)]
+        if groups:
+            steps[0] = " ".join([*groups, steps[0]])
+        return steps
+
     def walk(self):
         """This node and every node below it, in tree order."""
         yield self

@@ -36,6 +36,11 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("y", "copy the focused row, or the focused node"),
         ("e", "export the table on display (CSV, TSV, JSON, NDJSON, Parquet)"),
     )),
+    ("跨文档 · corpus", (
+        ("a", "on a 功能科目 subject: it in every document, largest first, with shares"),
+        ("c", "in a document: the same department in another year, side by side"),
+        ("ctrl+p", "所有文档中的 … : a subject across documents, from its name or code"),
+    )),
     ("其他 · other", (
         ("t", "light or dark theme"),
         ("?", "this help (escape closes it)"),

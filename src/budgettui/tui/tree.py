@@ -74,6 +74,13 @@ def sort_key(mode: str):
     return lambda n: n.code or ""
 
 
+def _documents(group: Node) -> list[Node]:
+    """The documents below a group (a place, a year), in order."""
+    if group.kind != "group":
+        return [group]
+    return [document for child in group.children for document in _documents(child)]
+
+
 class BudgetTree(Tree[Node]):
     """The outline in a Textual tree: a branch's children are added when it is first opened."""
 
@@ -94,7 +101,34 @@ class BudgetTree(Tree[Node]):
         self.nodes: dict[str, TreeNode[Node]] = {}
         self.sorts: dict[str, str] = {}
         for root in roots:
-            self._add(self.root, root).expand()
+            if root.kind == "group":
+                for document in _documents(root):
+                    self.insert(document)
+            else:
+                self._add(self.root, root).expand()
+
+    def insert(self, node: Node) -> None:
+        """Show a node added to the outline (a document arriving, under its place and year),
+        and every group above it not shown yet; groups open, documents closed."""
+        for step in node.path:
+            if step.id in self.nodes:
+                continue
+            parent = self.nodes[step.parent.id] if step.parent is not None else self.root
+            siblings = step.parent.children if step.parent is not None else None
+            at = siblings.index(step) if siblings is not None else len(parent.children)
+            before = at if at < len(parent.children) else None
+            tree_node = parent.add(Text(step.name), step, before=before, allow_expand=bool(step.children))
+            self.nodes[step.id] = tree_node
+            if step.kind == "document":
+                self.load(tree_node)
+            else:
+                tree_node.expand()
+        for step in node.path:  # a group that was empty can open now; its total has grown
+            tree_node = self.nodes[step.id]
+            if step.kind == "group":
+                tree_node.allow_expand = True
+                tree_node.expand()
+                tree_node.set_label(Text(step.name))
 
     # ------------------------------------------------------------------ lazy children
 
@@ -172,7 +206,9 @@ class BudgetTree(Tree[Node]):
         columns = 3 if width >= WIDE else 1
         shown = [money(amount) for amount in data.amounts[:columns]]
         amounts = (*shown, *[""] * (columns - len(shown))) if shown else ()
-        column = "".join(amount.rjust(AMOUNT_WIDTH) for amount in amounts)
+        # an amount wider than its column (25,859.600179) keeps a space before it
+        column = "".join(amount.rjust(AMOUNT_WIDTH) if len(amount) < AMOUNT_WIDTH else f" {amount}"
+                         for amount in amounts)
         name_room = max(8, room - len(column) - 2)
         label.truncate(name_room, overflow="ellipsis", pad=bool(amounts))
         return Text.assemble((prefix, base_style), label, ("  " + column, "green") if amounts else "")
@@ -203,6 +239,11 @@ class BudgetTree(Tree[Node]):
         The findings of 核对 are a list, not a level of the budget: they open only on request."""
         def visit(tree_node: TreeNode[Node], level: int) -> None:
             data = tree_node.data
+            if data is not None and data.kind == "group":  # places and years stay open
+                tree_node.expand()
+                for child in tree_node.children:
+                    visit(child, level)
+                return
             if level < depth and not (data is not None and data.resource == "findings"):
                 self.load(tree_node)
                 tree_node.expand()

@@ -192,6 +192,12 @@ class Views:
             self._cache[key] = getattr(self, f"_{node.kind}", self._resource)(node)
         return self._cache[key]
 
+    def _group(self, node: Node) -> View:
+        """A place or a year of a corpus: its documents (crossviews.py)."""
+        from budgettui.tui.crossviews import group_view
+
+        return group_view(self.budget, node)
+
     def _document(self, node: Node) -> View:
         doc = self._frame("documents", node.doc_id).row(0, named=True)
         file_name = Path(doc["source_path"]).name if doc["source_path"] else node.doc_id

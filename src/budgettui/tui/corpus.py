@@ -1,0 +1,196 @@
+"""The browser on a corpus: documents read in a thread join the tree as they arrive, grouped
+by place › year; views across documents (`a`, `c`). A mixin of BudgetApp (app.py), kept apart
+from it; like app.py it imports nothing of Polars before the first paint.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from budgettui.model import Budget
+    from budgettui.tui.loading import Arrival
+    from budgettui.tui.outline import Node
+
+#: While a corpus is read, documents join the tree at most this often (seconds).
+PUBLISH = 0.25
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, while stderr is the terminal's: the worker
+    processes that parse a corpus need it, and once the app runs, Textual's stand-in for
+    stderr has no file descriptor to hand it (a ValueError, and nothing would be read)."""
+    import contextlib
+    from multiprocessing import resource_tracker
+
+    with contextlib.suppress(Exception):  # without one, the documents parse here, one by one
+        resource_tracker.ensure_running()
+
+
+class CorpusBrowsing:
+    """BudgetApp's reading of its sources, its grouping and its views across documents."""
+
+    def _group(self, budget: Budget) -> None:
+        """Group the documents of a loaded Budget by place and year."""
+        from budgettui.tui.groups import COVER_LINES, Grouping, placed
+
+        self.grouping = Grouping()
+        documents = budget["documents"]
+        for root, doc in zip(self.outlines, documents.iter_rows(named=True), strict=True):
+            cover = [line.text for line in budget.source_lines(root.doc_id, 1, COVER_LINES)]
+            self._place(placed(root, doc, cover))
+        self.tops = self.grouping.places
+
+    def _place(self, placed) -> list[Node]:
+        """Put a document under its place and year; the documents whose label changed."""
+        assert self.grouping is not None
+        _, renamed = self.grouping.add(placed)
+        self.by_id.update((node.id, node) for node in placed.root.path)
+        return renamed
+
+    def _load(self) -> None:
+        """Parse the sources (in a thread), handing each document to the app as it is read;
+        then the Budget of them all, and its checks."""
+        from budgettui.model import merge
+        from budgettui.sources import InputError
+        from budgettui.tui.loading import arrivals
+
+        try:
+            duplicates: list[tuple[Path, Path]] = []
+            try:
+                total, stream = arrivals(self.sources, duplicates)
+                if total > 1:
+                    self.call_from_thread(self._reading, total)
+                batch: list[Arrival] = []
+                parsed = []
+                shown = 0.0
+                for arrival in stream:
+                    batch.append(arrival)
+                    parsed.append(arrival.parsed)
+                    if time.monotonic() - shown >= PUBLISH:
+                        self.call_from_thread(self._arrived, batch, len(parsed), total)
+                        batch, shown = [], time.monotonic()
+                if batch:
+                    self.call_from_thread(self._arrived, batch, len(parsed), total)
+                budget = merge(parsed, self.sources, duplicates)
+            except InputError as exc:
+                self.error = str(exc)
+                self.call_from_thread(self.exit, None, 2)
+                return
+            # The tree first; the checks behind 核对 (a fifth of the parse) after it.
+            self.call_from_thread(self._all_read, budget)
+            budget["findings"]  # runs the checks here, off the main thread
+            self.call_from_thread(self._findings_ready)
+        except RuntimeError:  # the app quit while the thread was reading: nobody to tell
+            return
+
+    def _reading(self, total: int) -> None:
+        self.title = f"budgettui · {total} 份文档"
+        self.sub_title = f"已读 0/{total}"
+        self.query_one("#loading", Static).update(f"正在读取 {total} 份文档…  q 退出")
+
+    async def _arrived(self, batch: list[Arrival], count: int, total: int) -> None:
+        """Documents parsed: into the tree (under their place and year), the header counts them."""
+        from budgettui.tui.groups import Grouping
+        from budgettui.tui.loading import Growing
+
+        first = self.growing is None
+        if self.growing is None:
+            self.growing = Growing()
+            self.budget = self.growing  # type: ignore[assignment]
+            self.grouping = Grouping() if total > 1 else None
+        renamed: list[Node] = []
+        for arrival in batch:
+            root = arrival.placed.root
+            self.growing.add(root.doc_id, arrival.budget)
+            self.outlines.append(root)
+            self.by_id.update((node.id, node) for node in root.walk())
+            if self.grouping is not None:
+                renamed += self._place(arrival.placed)
+        self.tops = self.grouping.places if self.grouping is not None else self.outlines
+        if total == 1:
+            self.title = arrival.budget["documents"]["title"][0] or root.name
+        else:
+            self.title = f"budgettui · {total} 份文档"
+            self.sub_title = f"已读 {count}/{total}"
+        with self._index_lock:
+            self.index = None  # built again with the new documents when searched
+        if first:
+            await self._loaded()
+            return
+        tree = self._tree()
+        for arrival in batch:
+            tree.insert(arrival.placed.root)
+        for node in renamed:
+            if node.id in tree.nodes:
+                tree.nodes[node.id].set_label(Text(node.name))
+        detail = self._detail()
+        detail.views.forget()  # a place or a year on display lists its documents so far
+        if detail.node is not None and detail.node.kind == "group":
+            detail.show(detail.node)
+
+    def _all_read(self, budget: Budget) -> None:
+        """Every document is read: the views read the corpus's Budget from now on."""
+        self.budget = budget
+        self.growing = None
+        detail = self._detail()
+        detail.views.budget = budget
+        detail.views.forget()
+        if len(self.outlines) > 1:
+            self.sub_title = f"已读 {len(self.outlines)}/{len(self.outlines)} · 核对中…"
+
+
+    def where(self) -> dict:
+        """Each document's place, year and department (crossviews.Where), by doc_id."""
+        from budgettui.tui.crossviews import Where
+        from budgettui.tui.groups import place_of
+
+        if self.grouping is not None:
+            return {doc_id: Where(p.place, p.year, p.department) for doc_id, p in self.grouping.documents.items()}
+        return {row["doc_id"]: Where(place_of(row["department"], row["title"]), row["year"],
+                                     row["department"] or row["title"] or row["doc_id"])
+                for row in self.budget["documents"].iter_rows(named=True)}
+
+    def _cursor_data(self) -> Node | None:
+        node = self._tree().cursor_node
+        return node.data if node is not None else None
+
+    def action_across(self) -> None:
+        """`a` on a subject: that subject in every document."""
+        node = self._cursor_data()
+        if node is None or node.kind != "subject" or not node.code:
+            self.notify("a: on a 功能科目 subject, shows it in every document", severity="warning", timeout=3)
+            return
+        self.show_across(node.code)
+
+    def show_across(self, code: str) -> None:
+        from budgettui.tui.crossscreens import AcrossScreen
+        from budgettui.tui.crossviews import subject_across
+
+        self.push_screen(AcrossScreen(code, subject_across(self.budget, code, self.where())))
+
+    def action_compare(self) -> None:
+        """`c` in a document: the same department in its nearest other year, side by side."""
+        from budgettui.tui.crossscreens import YearsScreen
+        from budgettui.tui.crossviews import compare_years
+
+        node = self._cursor_data()
+        document = next((n for n in node.path if n.kind == "document"), None) if node else None
+        if document is None:
+            self.notify("c: in a document, compares it with the same department's other year",
+                        severity="warning", timeout=3)
+            return
+        others = self.grouping.other_years(document.doc_id) if self.grouping is not None else []
+        if not others:
+            self.notify(f"没有「{document.name}」其他年度的文档", severity="warning", timeout=3)
+            return
+        assert self.grouping is not None
+        pair = sorted((self.grouping.documents[document.doc_id], others[0]), key=lambda p: p.year or 0)
+        old, new = (p.root.doc_id for p in pair)
+        title = f"{pair[1].department} · {pair[0].year}年 → {pair[1].year}年"
+        self.push_screen(YearsScreen(title, compare_years(self.budget, old, new, self.where())))
