@@ -75,7 +75,8 @@ def test_every_finding_speaks_chinese_only(findings):
 
 def test_messages_quote_the_documents_words(findings):
     messages = {(f["rule"], f["message"]) for f in findings}
-    assert ("link.project_without_table", "项目「新时代文明实践中心建设」没有项目支出绩效目标表") in messages
+    assert ("link.projects_without_table", "21个项目（共22个）未印绩效目标表，如「新时代文明实践中心建设」"
+            "「城市宣传经费」「大型文化活动、专项资金管理经费」；文件印了2张绩效目标表") in messages
     assert ("parse.project_category", "「专用项目」是「中共西安市委宣传部」项目的分类小计，不是项目") in messages
     assert ("parse.unread_column", "列「部门预算支出经济科目（按大类） 预算数」在表1（预算收支总表）中没有对应的列："
             "印出的24个单元格未读入") in messages
