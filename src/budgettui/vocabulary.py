@@ -276,6 +276,10 @@ THREE_PUBLIC_ITEMS = (
     ("purchase", r"购置"),
     ("operation", r"运行"),
 )
+#: How each item is named where a table prints no row for it.
+THREE_PUBLIC_NAMES = (("travel", "因公出国（境）费"), ("reception", "公务接待费"),
+                      ("vehicles", "公务用车购置及运行维护费"), ("purchase", "公务用车购置费"),
+                      ("operation", "公务用车运行维护费"), ("total", "“三公”经费合计"))
 THREE_PUBLIC_TOTAL = r"^(?:合计|总计|小计)$"
 THREE_PUBLIC_WORD = r"三公"
 #: Measures printed in or beside a 三公 table that are not 三公 items.
