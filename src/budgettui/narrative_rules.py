@@ -97,12 +97,60 @@ def t4(side_name: str, kind: str, column: str, pattern: str = "") -> Callable[[C
     return ref
 
 
+_FUND_COLUMNS = ("general_budget", "fund_budget", "state_capital")
+
+
+def t4_fund(fund: str, column: str) -> Resolver:
+    """A fund in 财政拨款收支: `…拨款收入` is the fund's row of 本年收入 (table 4's income side);
+    else the fund's column on the 支出总计 row, which some templates do not print (西安: one
+    amount column, the funds as income rows)."""
+    by_column = t4("expenditure", "total", column)
+
+    def ref(ctx: Ctx, figure: Figure) -> Ref | None:
+        rows = ctx.doc["fiscal_summary"]
+        if "收入" in figure.label:
+            current = [r for r in side(rows, "income") if r["row_kind"] == "item"
+                       and not re.search(vocab.SUMMARY_CARRY_IN, r["group"] or "")]
+            row = find_item(current, fund)
+            if row is not None:
+                return _row_ref(row, "total", f"表4 {row['item']}", 4)
+        if rows and all(r[c] is None for r in rows for c in _FUND_COLUMNS):  # no fund column printed
+            return Ref(None, "", reason="表4未分资金列示支出")
+        return by_column(ctx, figure)
+    return ref
+
+
 def head(resource: str, no: int, column: str) -> Callable[[Ctx, Figure], Ref]:
     def ref(ctx: Ctx, figure: Figure) -> Ref:
         rows = ctx.doc[resource]
         row = total_row(rows) if rows and "code" in rows[0] else next(
             (r for r in rows if r["row_kind"] == "total"), None)
         return _row_ref(row, column, f"表{no} 合计行 {label(resource, column)}", no)
+    return ref
+
+
+def basic_split(column: str) -> Resolver:
+    """人员经费 or 公用经费 of table 6: its 合计 row, or — the table printing one amount column by
+    economic class — 工资福利支出 + 对个人和家庭的补助 (公用经费: the 合计 less those). A sum the
+    page does not print: a figure that differs is reported unchecked, with the sum."""
+    printed = head("basic_expenditure_by_economic", 6, column)
+
+    def ref(ctx: Ctx, figure: Figure) -> Ref | None:
+        rows = ctx.doc["basic_expenditure_by_economic"]
+        whole = next((r for r in rows if r["row_kind"] == "total"), None)
+        if whole is None or whole[column] is not None or any(r[column] is not None for r in rows):
+            return printed(ctx, figure)
+        classes = [r for r in rows if r["row_kind"] == "group"
+                   and re.search(vocab.PERSONNEL_CLASSES, clean(r["dept_econ_name"]))]
+        if not classes or whole["total"] is None:
+            return Ref(None, "", reason="表6未分人员经费、公用经费列示")
+        personnel = total(r["total"] for r in classes)
+        value = personnel if column == "personnel" else whole["total"] - personnel
+        names = " + ".join(r["dept_econ_name"] for r in classes)
+        where = f"表6 {names}" if column == "personnel" else f"表6 合计 − （{names}）"
+        if value != figure.value:
+            return Ref(None, "", reason=f"表6未分人员经费、公用经费列示；按经济分类 {where} = {fmt(value)}")
+        return Ref(value, where, classes[0]["source_line"], 6)
     return ref
 
 
@@ -205,13 +253,13 @@ AMOUNTS: tuple[tuple[str, tuple[tuple[str, Resolver], ...]], ...] = (
         (r"总预算|收支总", t4("income", "total", "total")),
         (r"当年拨款|本年收入", t4("income", "subtotal", "total", "本年收入")),
         (r"上年结转", t4("income", "subtotal", "total", "上年")),
-        (r"一般公共预算", t4("expenditure", "total", "general_budget")),
-        (r"政府性基金", t4("expenditure", "total", "fund_budget")),
-        (r"国有资本", t4("expenditure", "total", "state_capital")),
+        (r"一般公共预算", t4_fund("一般公共预算", "general_budget")),
+        (r"政府性基金", t4_fund("政府性基金", "fund_budget")),
+        (r"国有资本", t4_fund("国有资本", "state_capital")),
     )),
     (r"基本支出", (
-        (r"人员经费", head("basic_expenditure_by_economic", 6, "personnel")),
-        (r"公用经费", head("basic_expenditure_by_economic", 6, "public")),
+        (r"人员经费", basic_split("personnel")),
+        (r"公用经费", basic_split("public")),
         (r"基本支出", head("basic_expenditure_by_economic", 6, "total")),
     )),
     (r"一般公共预算支出", (
@@ -361,6 +409,8 @@ def _generic(figure: Figure, own: list[Figure], figures: list[Figure]) -> Claim:
             return _claim(figure, "narrative.change", lambda ctx, f: part_of_change(ctx, f, following))
         return _skip(figure, "同比变动，上年数不在本文件中 / year-on-year change: last year's budget is not "
                              "in this document")
+    if figure.amount and vocab.NARRATIVE_REASON.search(figure.before):
+        return _skip(figure, "原因说明中的金额，不是表中所列的金额")
     resolvers = _resolvers(figure) if figure.amount else []
     if resolvers:
         return _claim(figure, "narrative.amount", lambda ctx, f: _amount(ctx, f, resolvers))
