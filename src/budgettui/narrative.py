@@ -102,18 +102,36 @@ def parse_narrative(lines: list[Line], part: str, doc_id: str, start: int = 0) -
     return rows
 
 
+#: A list of units after `…包括：`: `1.烟台市商务局`, one a line or several in one
+#: (`1.烟台市信访局 2.烟台市信访事务服务中心。`), a `单位预算` after a name left out.
+_LISTED_UNIT = re.compile(
+    r"(?:^|\s)\d{1,2}[.．、]\s*(?P<name>[^\s。；;，,：:]+?)(?:单位预算)?(?=\s+\d{1,2}[.．、]|[。；;]|$)"
+)
+#: Where such a list starts: `…预算单位包括：`, `…部门预算包括：1.…`.
+_UNIT_LIST = re.compile(r"(?:预算单位|部门预算|单位)(?:包括|有)[：:]")
+
+
 def units_from_overview(lines: list[Line], doc_id: str) -> list[Row]:
-    """Units named in 机构设置: "设A一个行政单位及B、C…五个事业单位"."""
+    """Units named in 机构设置: "设A一个行政单位及B、C…五个事业单位", or a numbered list after
+    "…预算单位包括：" (kind not stated)."""
     units: list[Row] = []
-    in_section = False
+    in_section = in_list = False
     for line in lines:
         text = line.text.strip()
         match = SECTION.match(text)
         if match and _is_heading(text):
-            in_section = "机构" in text
+            in_section, in_list = "机构" in text, False
             continue
         if not in_section:
             continue
+        listed = _UNIT_LIST.search(text)
+        if listed or in_list:
+            tail = text[listed.end():] if listed else text
+            names = [m.group("name") for m in _LISTED_UNIT.finditer(tail)]
+            units += [{"doc_id": doc_id, "name": name, "kind": None, "source_line": line.no} for name in names]
+            in_list = bool(listed and not names) or (in_list and bool(names))
+            if names:
+                continue
         for found in _UNITS.finditer(text):
             names = re.sub(r"^(?:以及|设|及|和|包括|下设)", "", found.group("names").strip())
             kind = "行政单位" if found.group("kind") == "行政单位" else "事业单位"

@@ -384,6 +384,7 @@ def _join_paragraphs(blocks: list[_Block]) -> Iterator[str]:
         if pending is not None:
             if (not block.in_table and len(block.cells) == 1
                     and right - pending.x1 <= 1.5 * pending.width
+                    and pending.x0 - left <= 4.0 * pending.width  # not a label set at the right
                     and not pending.cells[0].endswith(("。", "；"))  # a list item filling the line
                     and block.x0 - left <= 1.0 * block.width
                     and not _STARTS_BLOCK.match(block.cells[0])):
