@@ -262,9 +262,9 @@ AMOUNTS: tuple[tuple[str, tuple[tuple[str, Resolver], ...]], ...] = (
         (r"公用经费", basic_split("public")),
         (r"基本支出", head("basic_expenditure_by_economic", 6, "total")),
     )),
-    (r"一般公共预算支出", (
+    (r"一般公共预算(?:拨款)?支出", (
         (r"支出$", class_line("general_budget_expenditure", 5)),
-        (r"当年支出|支出合计|支出总计", head("general_budget_expenditure", 5, "total")),
+        (r"当年\S*支出$|支出合计|支出总计", head("general_budget_expenditure", 5, "total")),
     )),
     (r"三公", (
         *((pattern, t10(role)) for role, pattern in vocab.THREE_PUBLIC_ITEMS),
