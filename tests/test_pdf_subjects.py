@@ -265,8 +265,12 @@ def test_rows_end_at_the_note_under_the_table() -> None:
     budget = _load("fuzhou-zhian-2026.pdf")
     assert budget["state_capital"]["code"].to_list() == [None]
     findings = budget.parsed_findings
-    after = findings.filter(findings["rule"] == "parse.lines_after_table")
-    assert after.select("resource", "severity").rows() == [("state_capital", "warning")]  # said, not dropped
+    assert findings.filter(findings["rule"] == "parse.lines_after_table").is_empty()
+    # its part heading (`第二部分` over `2026年度单位预算表`) says tables follow: the economic table
+    # is a table of its own, kept in budget_lines, not lines after table 9
+    tables = budget["source_tables"]
+    assert tables.filter(tables["status"] == "unmapped").select("title", "rows").rows() == [
+        ("2026年度一般公共预算支出经济分类情况表", 11)]
 
 
 def _parse(no: int, *lines: str) -> tuple[list[dict], list[dict]]:

@@ -10,6 +10,7 @@ so rules can tell what a figure is and what it belongs to. Years, dates and docu
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -74,7 +75,7 @@ def paragraph_figures(row: dict[str, Any]) -> list[Figure]:
     figures: list[Figure] = []
     previous_end = 0
     for match in FIGURE.finditer(text):
-        sentence = sum(1 for s in starts if s <= match.start()) - 1
+        sentence = bisect_right(starts, match.start()) - 1
         start_of_sentence = starts[sentence]
         head = text[max(previous_end, start_of_sentence):match.start()]
         cut = [m.end() for m in _DELIMITER.finditer(head)]

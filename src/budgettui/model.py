@@ -669,15 +669,31 @@ def _check_year(ctx: Context, document: Row) -> None:
 def _report_structure(ctx: Context, seg: Segments) -> None:
     combined = 10 in seg.tables and vocab.OPERATING_WORD in seg.tables[10].title  # 上海: 11 is in 10
     funds = 7 in seg.tables and bool(vocab.FUND_SUMMARY_TITLE.search(seg.tables[7].title))  # 西安: 8 in 7
+    attached = next((line for line in seg.lines if vocab.TABLES_ATTACHED.search(line.text.strip())), None)
+    elsewhere: list[int] = []
     for no in sorted(tables.PARSERS.keys() | {12, 13}):
         if no in seg.tables or (no == 11 and combined) or (no == 8 and funds):
             continue
-        if no in seg.listed:  # its title is printed (contents or a page) but no table follows
+        if no in seg.listed and attached is not None:  # named, and said to be attached
+            elsewhere.append(no)
+            ctx.finding("parse.missing_table", "info",
+                        f"表{no}未印在本文件中：文件称报表为附件（「{attached.text.strip()}」）",
+                        attached.no, None, f"表{no}")
+        elif no in seg.listed:  # its title is printed (contents or a page) but no table follows
             ctx.finding("parse.missing_table", "error",
                         f"找不到表{no}（文件列有其标题）", None, None, f"表{no}")
+        elif attached is not None and not seg.tables:  # no table printed: all are in the attachment
+            ctx.finding("parse.missing_table", "info",
+                        f"表{no}未印在本文件中，文件也未列出（报表为附件：「{attached.text.strip()}」）",
+                        attached.no, None, f"表{no}")
         else:  # a table this document's template does not print
             ctx.finding("parse.missing_table", "warning",
                         f"找不到表{no}（文件未列其标题）", None, None, f"表{no}")
+    if elsewhere and attached is not None:
+        ctx.finding("parse.missing_table", "warning",
+                    f"文件所列的{len(elsewhere)}张报表（{'、'.join(f'表{no}' for no in elsewhere)}）未印在本文件中，"
+                    f"文件称其为附件（「{attached.text.strip()}」）；情况说明中的数字无法与报表核对",
+                    attached.no, None, "附件")
     for no, line in seg.duplicates:
         ctx.finding("parse.duplicate_table", "warning",
                     f"表{no}重复印出，采用第一份", line, None, f"表{no}")

@@ -24,7 +24,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from budgettui import vocabulary as vocab
 from budgettui.checks import ZERO, Ctx, Row, fmt, rule, total
 from budgettui.figures import Figure, narrative_figures
 from budgettui.table_rules import (
@@ -43,11 +45,17 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """What a table says: the value, where it is printed, its line."""
+    """What a table says: the value, where it is printed, its line, the table's number; or
+    why the figure cannot be checked against it (`reason`)."""
 
     value: Decimal | None
     where: str
     line: int | None = None
+    table: int | None = None
+    reason: str | None = None
+
+
+Resolver = Callable[[Ctx, Figure], Ref | None]
 
 
 @dataclass(slots=True)
@@ -61,10 +69,10 @@ class Claim:
 
 # ---------------------------------------------------------------- what the tables say
 
-def _row_ref(row: Row | None, column: str, where: str) -> Ref:
+def _row_ref(row: Row | None, column: str, where: str, table: int | None = None) -> Ref:
     if row is None:
-        return Ref(None, f"{where}（表中无此行）")
-    return Ref(row[column] if row[column] is not None else ZERO, where, row["source_line"])
+        return Ref(None, f"{where}（表中无此行）", None, table)
+    return Ref(row[column] if row[column] is not None else ZERO, where, row["source_line"], table)
 
 
 def _summary_row(ctx: Ctx, resource: str, side_name: str, kind: str, pattern: str = "") -> Row | None:
@@ -75,7 +83,7 @@ def _summary_row(ctx: Ctx, resource: str, side_name: str, kind: str, pattern: st
 def t1(side_name: str, kind: str, column: str, pattern: str = "") -> Callable[[Ctx, Figure], Ref]:
     def ref(ctx: Ctx, figure: Figure) -> Ref:
         row = _summary_row(ctx, "budget_summary", side_name, kind, pattern)
-        return _row_ref(row, column, f"表1 {row['item'] if row else pattern or kind}")
+        return _row_ref(row, column, f"表1 {row['item'] if row else pattern or kind}", 1)
     return ref
 
 
@@ -85,7 +93,30 @@ def t4(side_name: str, kind: str, column: str, pattern: str = "") -> Callable[[C
     def ref(ctx: Ctx, figure: Figure) -> Ref:
         row = _summary_row(ctx, resource, side_name, kind, pattern)
         name = f"{row['item'] if row else pattern or kind} {'' if column == 'total' else label(resource, column)}"
-        return _row_ref(row, column, f"表4 {name}".strip())
+        return _row_ref(row, column, f"表4 {name}".strip(), 4)
+    return ref
+
+
+_FUND_COLUMNS = ("general_budget", "fund_budget", "state_capital")
+
+
+def t4_fund(fund: str, column: str) -> Resolver:
+    """A fund in 财政拨款收支: `…拨款收入` is the fund's row of 本年收入 (table 4's income side);
+    else the fund's column on the 支出总计 row, which some templates do not print (西安: one
+    amount column, the funds as income rows)."""
+    by_column = t4("expenditure", "total", column)
+
+    def ref(ctx: Ctx, figure: Figure) -> Ref | None:
+        rows = ctx.doc["fiscal_summary"]
+        if "收入" in figure.label:
+            current = [r for r in side(rows, "income") if r["row_kind"] == "item"
+                       and not re.search(vocab.SUMMARY_CARRY_IN, r["group"] or "")]
+            row = find_item(current, fund)
+            if row is not None:
+                return _row_ref(row, "total", f"表4 {row['item']}", 4)
+        if rows and all(r[c] is None for r in rows for c in _FUND_COLUMNS):  # no fund column printed
+            return Ref(None, "", reason="表4未分资金列示支出")
+        return by_column(ctx, figure)
     return ref
 
 
@@ -94,15 +125,66 @@ def head(resource: str, no: int, column: str) -> Callable[[Ctx, Figure], Ref]:
         rows = ctx.doc[resource]
         row = total_row(rows) if rows and "code" in rows[0] else next(
             (r for r in rows if r["row_kind"] == "total"), None)
-        return _row_ref(row, column, f"表{no} 合计行 {label(resource, column)}")
+        return _row_ref(row, column, f"表{no} 合计行 {label(resource, column)}", no)
     return ref
 
 
-def t10(pattern: str, kind: str = "item") -> Callable[[Ctx, Figure], Ref]:
+def basic_split(column: str) -> Resolver:
+    """人员经费 or 公用经费 of table 6: its 合计 row, or — the table printing one amount column by
+    economic class — 工资福利支出 + 对个人和家庭的补助 (公用经费: the 合计 less those). A sum the
+    page does not print: a figure that differs is reported unchecked, with the sum."""
+    printed = head("basic_expenditure_by_economic", 6, column)
+
+    def ref(ctx: Ctx, figure: Figure) -> Ref | None:
+        rows = ctx.doc["basic_expenditure_by_economic"]
+        whole = next((r for r in rows if r["row_kind"] == "total"), None)
+        if whole is None or whole[column] is not None or any(r[column] is not None for r in rows):
+            return printed(ctx, figure)
+        classes = [r for r in rows if r["row_kind"] == "group"
+                   and re.search(vocab.PERSONNEL_CLASSES, clean(r["dept_econ_name"]))]
+        if not classes or whole["total"] is None:
+            return Ref(None, "", reason="表6未分人员经费、公用经费列示")
+        personnel = total(r["total"] for r in classes)
+        value = personnel if column == "personnel" else whole["total"] - personnel
+        names = " + ".join(r["dept_econ_name"] for r in classes)
+        where = f"表6 {names}" if column == "personnel" else f"表6 合计 − （{names}）"
+        if value != figure.value:
+            return Ref(None, "", reason=f"表6未分人员经费、公用经费列示；按经济分类 {where} = {fmt(value)}")
+        return Ref(value, where, classes[0]["source_line"], 6)
+    return ref
+
+
+def t10(role: str | None) -> Callable[[Ctx, Figure], Ref]:
+    """A row of table 10 by its role (vocabulary.THREE_PUBLIC_ITEMS: 购置费 is 公务用车购置费
+    or 公务用车购置经费), or its total row (None: 合计, or the “三公”经费 row that heads the
+    items) whatever its label."""
     def ref(ctx: Ctx, figure: Figure) -> Ref:
-        rows = [r for r in ctx.doc["three_public_costs"] if r["row_kind"] == kind]
-        row = next((r for r in rows if re.search(pattern, r["item"])), None)
-        return _row_ref(row, "total", f"表10 {row['item'] if row else pattern}")
+        rows = ctx.doc["three_public_costs"]
+        if role is None:
+            row = next((r for r in rows if r["row_kind"] == "total"), None)
+        else:
+            row = next((r for r in rows if r["row_kind"] != "total" and three_public_role(r["item"]) == role),
+                       None)
+        where = row["item"] if row else dict(vocab.THREE_PUBLIC_NAMES).get(role or "total", role)
+        return _row_ref(row, "total", f"表10 {where}", 10)
+    return ref
+
+
+def three_public_role(text: str) -> str | None:
+    """The 三公 item a label or row names (the first of THREE_PUBLIC_ITEMS that matches)."""
+    return next((role for role, pattern in vocab.THREE_PUBLIC_ITEMS if re.search(pattern, text)), None)
+
+
+def carryover_fund(fund: str) -> Resolver:
+    """`上年结转结余的一般公共预算收入`: the carried-over row of that fund on table 4's income
+    side (table 1 states only the carried-over total)."""
+    def ref(ctx: Ctx, figure: Figure) -> Ref | None:
+        rows = [r for r in side(ctx.doc["fiscal_summary"], "income")
+                if r["row_kind"] == "item" and re.search(vocab.SUMMARY_CARRY_IN, r["group"] or "")]
+        row = find_item(rows, fund)
+        if row is None:
+            return Ref(None, "", reason="表中未分资金列示上年结转")
+        return _row_ref(row, "total", f"表4 上年结转 {row['item']}", 4)
     return ref
 
 
@@ -119,9 +201,9 @@ def class_line(resource: str, no: int) -> Callable[[Ctx, Figure], Ref | None]:
         name = clean(figure.label)
         if resource == "fiscal_summary":
             row = next((r for r in expenditure_lines(ctx.doc[resource]) if clean(r["item"]) == name), None)
-            return _row_ref(row, "total", f"表{no} {row['item']}") if row else None
+            return _row_ref(row, "total", f"表{no} {row['item']}", no) if row else None
         found = classes(ctx.doc[resource]).get(name)
-        return _row_ref(found, "total", f"表{no} {found['code']} {found['name']}") if found else None
+        return _row_ref(found, "total", f"表{no} {found['code']} {found['name']}", no) if found else None
     return ref
 
 
@@ -135,12 +217,9 @@ def quoted_project(ctx: Ctx, figure: Figure) -> Ref | None:
         return None
     projects = [p for p in ctx.doc["projects"] if clean(p["name"]) == clean(names[-1])]
     if not projects:
-        return Ref(None, f"表12 项目“{names[-1]}”（无此项目）")
+        return Ref(None, f"表12 项目“{names[-1]}”（无此项目）", None, 12)
     return Ref(total(p["total"] for p in projects), f"表12 {projects[0]['project_id']} {projects[0]['name']}",
-               projects[0]["source_line"])
-
-
-Resolver = Callable[[Ctx, Figure], Ref | None]
+               projects[0]["source_line"], 12)
 
 #: Per section (title without number): label patterns of amounts and where the tables state them.
 AMOUNTS: tuple[tuple[str, tuple[tuple[str, Resolver], ...]], ...] = (
@@ -152,13 +231,17 @@ AMOUNTS: tuple[tuple[str, tuple[tuple[str, Resolver], ...]], ...] = (
         (r"上年结转", carryover_by_side),
     )),
     (r"^收入预算", (
-        (r"预算收入$|收入总计|收入合计", t1("income", "total", "amount")),
+        (r"上年结转\S*的\S*一般公共预算", carryover_fund("一般公共预算")),
+        (r"上年结转\S*的\S*政府性基金", carryover_fund("政府性基金")),
+        (r"上年结转\S*的\S*国有资本", carryover_fund("国有资本")),
+        (r"上年结转\S*的", lambda ctx, f: Ref(None, "", reason="表中未分资金列示上年结转")),
         (r"一般公共预算", t1("income", "item", "amount", "一般公共预算")),
         (r"政府性基金", t1("income", "item", "amount", "政府性基金")),
         (r"国有资本", t1("income", "item", "amount", "国有资本")),
         (r"财政专户", t1("income", "item", "amount", "财政专户")),
         (r"单位资金", t1("income", "item", "amount", "单位资金")),
         (r"上年结转", t1("income", "item", "amount", "^上年结转")),
+        (r"预算收入$|收入总计|收入合计", t1("income", "total", "amount")),
     )),
     (r"^支出预算", (
         (r"基本支出", head("expenditure_by_subject", 3, "basic")),
@@ -170,26 +253,22 @@ AMOUNTS: tuple[tuple[str, tuple[tuple[str, Resolver], ...]], ...] = (
         (r"总预算|收支总", t4("income", "total", "total")),
         (r"当年拨款|本年收入", t4("income", "subtotal", "total", "本年收入")),
         (r"上年结转", t4("income", "subtotal", "total", "上年")),
-        (r"一般公共预算", t4("expenditure", "total", "general_budget")),
-        (r"政府性基金", t4("expenditure", "total", "fund_budget")),
-        (r"国有资本", t4("expenditure", "total", "state_capital")),
+        (r"一般公共预算", t4_fund("一般公共预算", "general_budget")),
+        (r"政府性基金", t4_fund("政府性基金", "fund_budget")),
+        (r"国有资本", t4_fund("国有资本", "state_capital")),
     )),
     (r"基本支出", (
-        (r"人员经费", head("basic_expenditure_by_economic", 6, "personnel")),
-        (r"公用经费", head("basic_expenditure_by_economic", 6, "public")),
+        (r"人员经费", basic_split("personnel")),
+        (r"公用经费", basic_split("public")),
         (r"基本支出", head("basic_expenditure_by_economic", 6, "total")),
     )),
-    (r"一般公共预算支出", (
+    (r"一般公共预算(?:拨款)?支出", (
         (r"支出$", class_line("general_budget_expenditure", 5)),
-        (r"当年支出|支出合计|支出总计", head("general_budget_expenditure", 5, "total")),
+        (r"当年\S*支出$|支出合计|支出总计", head("general_budget_expenditure", 5, "total")),
     )),
     (r"三公", (
-        (r"购置及运行", t10("购置及运行", "group")),
-        (r"运行维护", t10("运行维护")),
-        (r"购置费", t10("购置费$")),
-        (r"接待", t10("接待")),
-        (r"出国", t10("出国")),
-        (r"三公", t10("合计", "total")),
+        *((pattern, t10(role)) for role, pattern in vocab.THREE_PUBLIC_ITEMS),
+        (vocab.THREE_PUBLIC_WORD, t10(None)),
     )),
     (r"机关运行", ((r"机关运行经费", head("operating_costs", 11, "total")),)),
     (r"其他说明", ((r"金额", quoted_project),)),
@@ -288,7 +367,7 @@ def plan(ctx: Ctx) -> list[Claim]:
                 claims.setdefault(id(claim.figure), claim)
             for figure in own:
                 if id(figure) not in claims:
-                    claims[id(figure)] = _generic(figure, own)
+                    claims[id(figure)] = _generic(figure, own, figures)
         ctx.doc.cache["narrative"] = [claims[id(f)] for f in figures]
     return ctx.doc.cache["narrative"]
 
@@ -310,16 +389,17 @@ def _previous(figure: Figure, own: list[Figure]) -> Figure | None:
     return own[figure.index - 1] if figure.index > 0 else None
 
 
-def _generic(figure: Figure, own: list[Figure]) -> Claim:
+def _generic(figure: Figure, own: list[Figure], figures: list[Figure]) -> Claim:
     """Amounts, shares and changes of any section."""
     previous = _previous(figure, own)
     if figure.percent and "占" in figure.label:
-        base = next((f for f in own if f.amount), None)
-        if previous is None or not previous.amount or base is None:
-            return _skip(figure, "找不到所占的金额")
+        base = share_base(figure, previous, figures) if previous is not None and previous.amount else None
+        if previous is None or base is None:
+            named = _named(_SHARE_WORDS.sub("", figure.label))
+            return _skip(figure, f"文中未列出「{named}」的金额" if named and previous is not None
+                         and previous.amount else "找不到所占的金额")
         return _claim(figure, "narrative.percent", lambda ctx, f: compare_percent(
-            ctx, f, "narrative.percent", previous.value, base.value,
-            f"{previous.printed} / {base.printed} × 100"))
+            ctx, f, "narrative.percent", previous.value, base[0], f"{previous.printed} / {base[1]} × 100"))
     if figure.percent and previous is not None and CHANGE.search(previous.label) and CHANGE_PERCENT.match(
             figure.label):
         return _change_percent(figure, previous, own)
@@ -328,6 +408,8 @@ def _generic(figure: Figure, own: list[Figure]) -> Claim:
         if following is not None and following.percent and CHANGE_PERCENT.match(following.label):
             return _claim(figure, "narrative.change", lambda ctx, f: part_of_change(ctx, f, following))
         return _skip(figure, "同比变动，上年数不在本文件中")
+    if figure.amount and vocab.NARRATIVE_REASON.search(figure.before):
+        return _skip(figure, "原因说明中的金额，不是表中所列的金额")
     resolvers = _resolvers(figure) if figure.amount else []
     if resolvers:
         return _claim(figure, "narrative.amount", lambda ctx, f: _amount(ctx, f, resolvers))
@@ -335,13 +417,91 @@ def _generic(figure: Figure, own: list[Figure]) -> Claim:
 
 
 def _amount(ctx: Ctx, figure: Figure, resolvers: list[Resolver]) -> None:
-    """The first resolver that finds the figure's row decides."""
+    """The first resolver that finds the figure's row decides. A table the document does not
+    print cannot contradict it (unchecked, with the reason); a row the table does not print
+    states zero, so a figure of 0 agrees with it."""
     for resolver in resolvers:
         ref = resolver(ctx, figure)
-        if ref is not None:
+        if ref is None:
+            continue
+        if ref.reason:
+            unchecked(ctx, figure, ref.reason)
+        elif ref.value is None and ref.table in ctx.doc.missing_tables():
+            unchecked(ctx, figure, f"本文件未印出表{ref.table}，无从核对")
+        elif ref.value is None and figure.value == 0:
+            report(ctx, figure, "narrative.amount", ZERO, ref.where.replace("（表中无此行）", "（表中无此行，即为0）"),
+                   None, None)
+        else:
             compare_amount(ctx, figure, "narrative.amount", ref)
-            return
+        return
     unchecked(ctx, figure, "无对应的表")
+
+
+_SHARE_WORDS = re.compile(r"^.*?占")
+_SHARE_FILLER = re.compile(r"的?(?:比重|比例)?(?:为|是)?$|^\d{1,2}[.．、]|^[（(][一二三四五六七八九十\d]+[)）]|"
+                           r"[“”\"'\s]|^(?:本部门|部门)|^.*?\d{4}年度?")
+
+
+@lru_cache(maxsize=4096)
+def _named(label: str) -> str:
+    """A label as a share names it: without year, owner, numbering, quotes (`2026年支出预算`,
+    `占本年支出预算` → `支出预算`)."""
+    label = clean(label)
+    for _ in range(3):
+        label = _SHARE_FILLER.sub("", label)
+    return label
+
+
+def share_base(figure: Figure, part: Figure, figures: list[Figure]) -> tuple[Decimal, str] | None:
+    """The total a share `占X%` is of, and how it is shown. Named (`占本年支出预算`, `占“三公”
+    经费的`): the nearest earlier amount so labelled, else the section's first amount whose
+    label holds the name, else — the name printed with no amount of its own — the sum of the
+    parts whose shares of it add up to 100% (北京: 基本支出 and 项目支出 of 本年支出预算, the
+    年终结转结余 left out); a total less something (`财政性资金(人员类…除外)总额`) that no
+    amount states, none. Unnamed, or the name not found: the paragraph's first amount; when
+    that is the part itself (a list of items, one per paragraph: `基本支出3,604.32万元，占
+    39.62%；`), the first amount of the nearest earlier paragraph of the section that is not
+    such an item."""
+    earlier = [f for f in figures if f.amount and (f.seq, f.index) < (part.seq, part.index)]
+    name = _named(_SHARE_WORDS.sub("", figure.label))
+    if name:
+        same = next((f for f in reversed(earlier) if _named(f.label) == name), None)
+        if same is None:
+            same = next((f for f in earlier if f.section == figure.section and name in _named(f.label)), None)
+        if same is not None:
+            return same.value, same.printed
+        parts = _shares_of(name, figure, figures)
+        if parts:
+            return total(p.value for p in parts), f"（{' + '.join(p.printed for p in parts)}）"
+        if _EXCLUDING.search(name):
+            return None
+    own = [f for f in figures if f.seq == part.seq]
+    first = next((f for f in own if f.amount), None)
+    if first is not part:
+        return (first.value, first.printed) if first is not None else None
+    shared = {id(figures[i - 1]) for i, f in enumerate(figures) if i > 0 and f.percent and "占" in f.label}
+    firsts = {f.seq: f for f in reversed(earlier)}
+    found = next((f for f in reversed(earlier) if f.section == figure.section and firsts[f.seq] is f
+                  and id(f) not in shared), None)
+    return (found.value, found.printed) if found is not None else None
+
+
+_EXCLUDING = re.compile(r"除外|不含|扣除")
+
+
+def _shares_of(name: str, figure: Figure, figures: list[Figure]) -> list[Figure]:
+    """The amounts whose shares of `name` are printed in the figure's section, when those shares
+    add up to 100% (each rounded as printed); else none."""
+    shares = [(f, figures[i - 1]) for i, f in enumerate(figures)
+              if f.percent and "占" in f.label and f.section == figure.section and i > 0
+              and figures[i - 1].seq == f.seq and figures[i - 1].amount
+              and _named(_SHARE_WORDS.sub("", f.label)) == name]
+    if len(shares) < 2:
+        return []
+    slack = sum(Decimal(1).scaleb(-f.places) for f, _ in shares)
+    if abs(total(f.value for f, _ in shares) - HUNDRED) > slack:
+        return []
+    return [amount for _, amount in shares]
 
 
 def part_of_change(ctx: Ctx, figure: Figure, percent: Figure) -> None:

@@ -32,7 +32,7 @@ _PAGE_NUMBER = re.compile(r"^[-－—\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\s*\
 #: A line that starts a paragraph or heading of its own, never the continuation of another.
 _STARTS_BLOCK = re.compile(
     r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
-    r"\d+[.、．]|[①-⑳]|注[：:]|附件|表\d)"
+    r"\d+[.、．](?!\d)|[①-⑳]|注[：:]|附件|表\d)"
 )
 
 
@@ -382,13 +382,17 @@ def _join_paragraphs(blocks: list[_Block]) -> Iterator[str]:
     """Lines of text; a line that reaches the right margin continues on the next one (a
     wrapped paragraph), unless that one starts a heading or item of its own."""
     text_blocks = [b for b in blocks if not b.in_table and len(b.cells) == 1]
-    right = max((b.x1 for b in text_blocks), default=0.0)
-    left = min((b.x0 for b in text_blocks), default=0.0)
+    # the margins of the body text: a running header or footer in a smaller type is left out
+    body = statistics.median(b.width for b in text_blocks) * 0.8 if text_blocks else 0.0
+    right = max((b.x1 for b in text_blocks if b.width >= body), default=0.0)
+    left = min((b.x0 for b in text_blocks if b.width >= body), default=0.0)
     pending: _Block | None = None
     for block in blocks:
         if pending is not None:
             if (not block.in_table and len(block.cells) == 1
                     and right - pending.x1 <= 1.5 * pending.width
+                    and pending.x0 - left <= 4.0 * pending.width  # not a label set at the right
+                    and not pending.cells[0].endswith(("。", "；"))  # a list item filling the line
                     and block.x0 - left <= 1.0 * block.width
                     and not _STARTS_BLOCK.match(block.cells[0])):
                 pending.cells[0] += block.cells[0]

@@ -97,6 +97,19 @@ def _part(line: Line) -> tuple[int, str] | None:
     return number, vocab.part_kind(match.group(3) or text or "")
 
 
+def _bare_part(line: Line, following: Line | None) -> Line | None:
+    """A part heading printed without its words (`第一部分` / `部门概况` on the next line) joined
+    into one line numbered as its first, so the part is known by what it holds."""
+    text = single_text(line)
+    match = vocab.PART.match(text or "") if text and "部分" in text and not is_toc(line) else None
+    if match is None or match.group(3) or following is None:
+        return None
+    rest = single_text(following)
+    if not rest or len(rest) > 24 or is_toc(following) or SECTION.match(rest) or vocab.PART.match(rest):
+        return None
+    return Line(line.no, f"{text} {rest}")
+
+
 def _wrapped_title(line: Line, following: Line | None) -> Line | None:
     """A title cut inside its brackets (`…明细表（按支出功能分类科` / `目-不含上年结转）`) joined
     into one line numbered as its first, when the joined text is a table's title."""
@@ -135,7 +148,8 @@ class _Segmenter:
             if skip:
                 skip = False
                 continue
-            joined = _wrapped_title(line, lines[index + 1] if index + 1 < len(lines) else None)
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            joined = _wrapped_title(line, following) or _bare_part(line, following)
             if joined is not None:  # a title wrapped inside its brackets onto the next line
                 self.route(joined)
                 skip = True

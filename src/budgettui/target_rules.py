@@ -218,15 +218,25 @@ def _norm(value: str) -> str:
 def target_unit(ctx: Ctx) -> None:
     projects = _projects(ctx)
     department = _department(ctx)
+    units = [unit_key(u["name"]) for u in ctx.doc["units"]]
     for row in ctx.doc["performance_targets"]:
         project = projects.get(row["project_id"] or "")
         if project is None or not row["unit"] or not project["unit"]:
             continue
         ctx.checked += 1
         unit, owner = unit_key(row["unit"]), unit_key(project["unit"])
-        if unit != owner and not (unit == department and owner == department):
+        if unit != owner and not (owner == department and _of_department(unit, department, units)):
             ctx.add("warning", ctx.describe(row["name"], f"实施单位 {row['unit']} ≠ 表12/13单位 {project['unit']}"),
                     "performance_targets", _key(row), project["unit"], row["unit"], row["source_line"])
+
+
+def _of_department(unit: str, department: str, units: list[str]) -> bool:
+    """Whether an implementing unit is the department (`…本级`) or one of its units: where table
+    12 prints no unit column (烟台), a project is the department's, and 实施单位 may name any
+    unit that 机构设置 lists (its cell maybe cut short: `烟台市链长制服务中心（烟台市重点产业发展促`)."""
+    if unit.removesuffix("本级") == department:
+        return True
+    return any(unit == known or (len(unit) >= 8 and known.startswith(unit)) for known in units)
 
 
 def _department(ctx: Ctx) -> str:

@@ -108,6 +108,16 @@ PART_KINDS: tuple[tuple[str, str], ...] = (
 #: A section heading of the narrative that starts the glossary in templates without a 部分.
 GLOSSARY_HEADING = re.compile(r"^(?:[" + _NUM + r"]+、|[（(][" + _NUM + r"]+[)）])\s*名词解释$")
 
+#: A line saying the tables are published apart from this file, as an attachment (北京:
+#: `附件：北京市信访办公室部门2026年度部门预算报表`, the tables a separate download).
+TABLES_ATTACHED = re.compile(
+    r"^附件\s*[\d" + _NUM + r"]*\s*[：:].*(?:报表|公开表|预算表|表格)|(?:详见|见)附件.{0,24}(?:报表|公开表|预算表)"
+)
+
+#: In a narrative sentence, the words that open the reason for a change (`主要原因是…该车辆运行
+#: 维护经费12.5万元由省工信厅拨付`): an amount after them explains, it is no amount of a table.
+NARRATIVE_REASON = re.compile(r"原因")
+
 #: Table meta lines (who and which unit) and the unit they state.
 META = re.compile(r"^(部门名称|单位名称|编制单位|预算单位|填报单位|部门|单位|金额单位)[：:]")
 UNIT = re.compile(r"(?:金额)?单位[：:]\s*(万元|元|千元|亿元)")
@@ -278,6 +288,9 @@ GOV_ECON_NAME_LABEL = r"^政府.*名称"
 ECON_TOTAL_LABEL = r"^(?:合计|小计|总计|预算数?|金额|\d{4}年?预算数)$"
 PERSONNEL_LABEL = r"人员"
 PUBLIC_LABEL = r"公用"
+#: The economic classes that make up 人员经费 where table 6 prints no 人员经费 column (福州
+#: prints one 预算数 column by class): 工资福利支出 and 对个人和家庭的补助; 公用经费 is the rest.
+PERSONNEL_CLASSES = r"^(?:工资福利支出|对个人和家庭的补助)$"
 #: Table 10/11 amount columns: the total, and each fund (column name, label pattern).
 FUND_TOTAL_LABEL = r"^(?:合计|总计|小计|预算数?|金额|\d{4}年?预算数|机关运行经费(?:支出|预算数?)?)$"
 FUND_LABELS = (("general_budget", r"一般公共预算"), ("fund_budget", r"政府性基金"),
@@ -291,6 +304,10 @@ THREE_PUBLIC_ITEMS = (
     ("purchase", r"购置"),
     ("operation", r"运行"),
 )
+#: How each item is named where a table prints no row for it.
+THREE_PUBLIC_NAMES = (("travel", "因公出国（境）费"), ("reception", "公务接待费"),
+                      ("vehicles", "公务用车购置及运行维护费"), ("purchase", "公务用车购置费"),
+                      ("operation", "公务用车运行维护费"), ("total", "“三公”经费合计"))
 THREE_PUBLIC_TOTAL = r"^(?:合计|总计|小计)$"
 THREE_PUBLIC_WORD = r"三公"
 #: Measures printed in or beside a 三公 table that are not 三公 items.
