@@ -18,8 +18,16 @@ from budgettui.tui.tree import BudgetTree
 
 
 async def rest(pilot) -> None:
-    """Let the cursor rest so the detail pane catches up (it waits for the cursor to stop)."""
+    """Let the cursor rest so the detail pane catches up (it waits for the cursor to stop), and
+    wait, on a busy machine, until it has (at most about 3 s)."""
     await pilot.pause(DETAIL_DELAY * 3)
+    app = pilot.app
+    for _ in range(60):
+        detail = app.screen_stack[0].query_one_optional("#detail") if app.screen_stack else None
+        if detail is None or getattr(app, "_pending", None) in (None, detail.node):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
 
 
 def crumb(app: BudgetApp) -> str:
@@ -698,7 +706,7 @@ async def test_findings_show_their_severity_in_chinese(app):
         assert "核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)" in screen
         grid = app.query_one(Detail).query_one(DataTable)
         assert Counter(column(grid, "severity")) == {"错误": 2, "警告": 41, "舍入": 36, "信息": 103}
-        assert "严重程度" in screen  # the column's title
+        assert "严重程度" in screen, screen  # the column's title
         await pilot.press("l", "j")  # open 核对: the first finding, an error
         await rest(pilot)
         screen = screen_text(app)

@@ -101,7 +101,7 @@ async def test_documents_join_the_tree_as_they_are_read(earlier, monkeypatch):
         # the checks ran on the whole corpus: each 核对 counts its own
         await pilot.press("j", "j", "l")
         checks = [line for line in visible(app) if line.startswith("核对")]
-        assert checks == ["核对 (2 error · 41 warning · 36 rounding · 103 info)"]
+        assert checks == ["核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)"]
         assert crumb(app) == f"高平市 2026年 {GAOPING}"  # the breadcrumb names place and year
 
 
