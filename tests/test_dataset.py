@@ -189,3 +189,56 @@ def test_the_command(corpus, tmp_path):
     assert sorted(p.name for p in target.iterdir()) == ["README.md", "datapackage.json", "documents", "projects"]
     bad = runner.invoke(app, ["export", str(corpus / SAMPLE.name), "--dataset", str(target), "-o", "x"])
     assert bad.exit_code == 2 and "--dataset writes Parquet" in bad.output
+
+
+# -- the bundle's name without pypinyin's 0.3 s import ---------------------------------------
+
+NAMES = ["高平市人力资源和社会保障局（高平市医疗保障局）", "重庆市行政审批服务局", "成都市教育局",
+         "中国人民银行长沙中心支行", "长沙市住房和城乡建设局", "甘孜藏族自治州统计局", "都江堰市会计核算中心",
+         "吕梁市绿化局", "北京市朝阳区教育委员会",
+         "上海市文化广电旅游体育局", "深圳市发展和改革委员会", "西安市人民政府办公厅", "无锡市城市管理和综合执法局",
+         "广州市国有资产监督管理委员会", "烟台市科技创新局", "福州市公安局", "〇号院 ABC 中心", "𠀀字局"]
+
+
+def test_the_slug_reads_as_pypinyin_does():
+    from pypinyin import lazy_pinyin
+
+    from budgettui import package, romanize
+
+    for name in NAMES:
+        for word in [name, *package._words(name)]:
+            expected = [package.unicodedata.normalize("NFKD", r).encode("ascii", "ignore").decode().lower()
+                        for r in lazy_pinyin(word, errors=lambda chars: list(chars))]
+            got = [package.unicodedata.normalize("NFKD", r).encode("ascii", "ignore").decode().lower()
+                   for r in romanize.lazy_pinyin(word)]
+            assert got == expected, word
+    assert package.slug("重庆市行政审批服务局") == "chongqingshi-xingzhengshenpifuwu-ju"  # 重庆, not zhongqing
+    assert package.slug("成都市教育局") == "chengdushi-jiaoyu-ju"
+
+
+def test_every_entry_is_found_in_pypinyin_files():
+    """The lookups bisect pypinyin's files: their keys must be sorted, their layout as read."""
+    import random
+
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    from budgettui import romanize
+
+    pick = random.Random(12)
+    for phrase in [*pick.sample(sorted(PHRASES_DICT), 400), "一丁不识", "龟龙麟凤"]:
+        assert romanize._phrase(phrase) == [readings[0] for readings in PHRASES_DICT[phrase]], phrase
+        assert romanize._is_prefix(phrase[:-1])
+    for code in [*pick.sample(sorted(PINYIN_DICT), 400), min(PINYIN_DICT), max(PINYIN_DICT)]:
+        assert romanize._reading(chr(code)) == PINYIN_DICT[code].split(",")[0], code
+    assert romanize._reading("a") is None and romanize._phrase("不是一个词语吧") is None
+
+
+def test_naming_a_bundle_does_not_import_pypinyin():
+    import subprocess
+    import sys
+
+    code = ("import sys, budgettui; from budgettui.package import bundle_name; "
+            f"print(bundle_name(budgettui.load({str(SAMPLE)!r}, cache=False)['documents'])); "
+            "print('pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["gaopingshi-renliziyuan-shehuibaozhang-ju-2026", "False"]

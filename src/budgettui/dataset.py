@@ -45,8 +45,9 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 #: Rows per row group, and per file before the next part is begun.
 ROW_GROUP_ROWS = 65_536
 FILE_ROWS = 1_048_576
-#: Rows waiting for their row group, over every resource and year, before all are written.
-BUFFERED_ROWS = 262_144
+#: Rows waiting for their row group, over every resource and year, before the largest waiting
+#: part is written (what bounds the memory: some 30 MB of rows).
+BUFFERED_ROWS = 32_768
 #: Whole documents whose rows frictionless validates (the first and the last).
 SAMPLE_DOCUMENTS = 2
 
@@ -99,7 +100,7 @@ class _Part:
     number: int = 0
     writer: pq.ParquetWriter | None = None
     rows_in_file: int = 0
-    waiting: list[pa.Table] = field(default_factory=list)
+    waiting: list[pl.DataFrame] = field(default_factory=list)
     waiting_rows: int = 0
 
 
@@ -124,26 +125,25 @@ class Writer:
             return
         if PARTITION in frame.columns:
             frame = frame.drop(PARTITION)  # the folder's (the document's year, as this one)
-        table = frame.to_arrow().cast(self.schemas[name])
         part = self.parts.setdefault((name, value), _Part(f"{name}/{PARTITION}={value}"))
-        part.waiting.append(table)
-        part.waiting_rows += table.num_rows
-        self.rows[name] += table.num_rows
-        self.waiting += table.num_rows
+        part.waiting.append(frame)
+        part.waiting_rows += frame.height
+        self.rows[name] += frame.height
+        self.waiting += frame.height
         if part.waiting_rows >= ROW_GROUP_ROWS:
             self._flush(name, part)
-        if self.waiting >= BUFFERED_ROWS:
-            for (resource, _), other in self.parts.items():
-                self._flush(resource, other)
+        while self.waiting >= BUFFERED_ROWS:  # the largest first: small resources keep large row groups
+            (resource, _), largest = max(self.parts.items(), key=lambda item: item[1].waiting_rows)
+            self._flush(resource, largest)
 
     def _flush(self, name: str, part: _Part) -> None:
         """Write the waiting rows as row groups of the open file (a new one past FILE_ROWS)."""
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         if not part.waiting:
             return
-        table = pa.concat_tables(part.waiting)
+        # one conversion for the documents waiting, not one per document
+        table = pl.concat(part.waiting).to_arrow().cast(self.schemas[name])
         self.waiting -= part.waiting_rows
         part.waiting, part.waiting_rows = [], 0
         while table.num_rows:
