@@ -12,7 +12,7 @@ in a fresh process:
 - a second load with the cache, as a fraction of the first (cold) one;
 - `export --dataset` (2 jobs, no cache, validation included): its time and peak RSS as ratios
   of the load alone (2 jobs, no cache, no checks) measured in the same run, and its peak RSS
-  at 10 and at N documents (constant memory: the ratio stays near 1).
+  at N/5 and at N documents (constant memory: the ratio stays near 1).
 
     python benchmarks/corpus.py N --dataset-only    (only the last figure)
 
@@ -114,11 +114,15 @@ def dataset_child(folder: Path, jobs: int, target: Path) -> dict:
     return json.loads(out.stdout)
 
 
-def dataset_figures(small: Path, large: Path, count: int, cache_dir: Path) -> None:
-    """Export of the dataset against the load alone, both with 2 jobs and no cache."""
+def dataset_figures(root: Path, large: Path, count: int, cache_dir: Path) -> None:
+    """Export of the dataset against the load alone, both with 2 jobs and no cache; and the
+    export's memory at N against N/5 documents (past the rows it lets wait: the same)."""
+    fifth = root / "fifth"
+    fifth.mkdir(exist_ok=True)
+    generate(fifth, max(10, count // 5))
     load = child(large, 2, False, False, cache_dir)
-    export = dataset_child(large, 2, large.parent / "dataset")
-    ten = dataset_child(small, 2, small.parent / "dataset-10")
+    export = dataset_child(large, 2, root / "dataset")
+    less = dataset_child(fifth, 2, root / "dataset-fifth")
     print(f"load alone, 2 jobs:     {load['load']:7.1f} s   peak RSS {load['rss_self_mb']:.0f} MB "
           f"(workers {load['rss_children_mb']:.0f} MB each at most)")
     print(f"export --dataset, 2 jobs: {export['export']:5.1f} s (validation {export['validation']:.1f} s)"
@@ -128,8 +132,9 @@ def dataset_figures(small: Path, large: Path, count: int, cache_dir: Path) -> No
     print(f"  export / load: time {export['export'] / load['load']:.2f}, "
           f"peak RSS {export['rss_self_mb'] / load['rss_self_mb']:.2f} "
           f"({export['rss_written_mb'] / load['rss_self_mb']:.2f} before the validation)")
-    print(f"  export peak RSS at {count} / at 10 documents: {export['rss_self_mb'] / ten['rss_self_mb']:.2f} "
-          f"({export['rss_written_mb'] / ten['rss_written_mb']:.2f} before the validation)")
+    print(f"  export peak RSS at {count} / at {less['documents']} documents: "
+          f"{export['rss_self_mb'] / less['rss_self_mb']:.2f} "
+          f"({export['rss_written_mb'] / less['rss_written_mb']:.2f} before the validation)")
 
 
 def child(folder: Path, jobs: int, cache: bool, checks: bool, cache_dir: Path) -> dict:
@@ -152,7 +157,7 @@ def main() -> None:
         print(f"{count} documents generated in {time.perf_counter() - started:.1f} s ({large}); "
               f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if "--dataset-only" in sys.argv:
-            dataset_figures(small, large, count, cache_dir)
+            dataset_figures(root, large, count, cache_dir)
             return
 
         one = child(large, 1, False, True, cache_dir)
@@ -176,7 +181,7 @@ def main() -> None:
         warm = child(large, 2, True, False, cache_dir)
         print(f"load with the cache: cold {cold['load']:.1f} s, again {warm['load']:.2f} s "
               f"({warm['load'] / cold['load']:.3f} of the cold load)   peak RSS {warm['rss_self_mb']:.0f} MB")
-        dataset_figures(small, large, count, cache_dir)
+        dataset_figures(root, large, count, cache_dir)
 
 
 if __name__ == "__main__":

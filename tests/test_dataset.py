@@ -163,6 +163,22 @@ def test_an_invalid_dataset_keeps_the_previous_one(corpus, written, tmp_path, mo
     assert [p.name for p in tmp_path.iterdir()] == ["kept"]  # no temporary left
 
 
+def test_an_error_halfway_leaves_nothing(corpus, tmp_path, monkeypatch):
+    real, seen = dataset.document_frames, []
+
+    def failing(doc, names):
+        seen.append(doc.doc_id)
+        if len(seen) == 2:
+            raise OSError(28, "No space left on device")
+        return real(doc, names)
+
+    monkeypatch.setattr(dataset, "document_frames", failing)
+    with pytest.raises(OSError, match="No space"):
+        dataset.export_dataset([corpus], tmp_path / "ds", jobs=1, cache=False)
+    assert seen == ["000_6fa2890cbbd11825", "dongping-2026"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_foreign_folder_is_refused(corpus, tmp_path):
     foreign = tmp_path / "mine"
     foreign.mkdir()

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,9 @@ FILE_ROWS = 1_048_576
 BUFFERED_ROWS = 32_768
 #: Whole documents whose rows frictionless validates (the first and the last).
 SAMPLE_DOCUMENTS = 2
+
+#: The documents' rows kept for datapackage.json are gathered into one frame every this many.
+_COMPACT = 64
 
 YEAR_FIELD: dict[str, Any] = {
     "name": PARTITION, "type": "integer", "title": "预算年度", "titleEn": "budget year",
@@ -162,6 +166,13 @@ class Writer:
             part.rows_in_file += piece.num_rows
             self.files[name][-1][1] += piece.num_rows
 
+    def abort(self) -> None:
+        """Close every open file without writing what waits (the export failed)."""
+        for part in self.parts.values():
+            if part.writer is not None:
+                part.writer.close()
+                part.writer = None
+
     def close(self) -> dict[str, list[tuple[str, int]]]:
         """Write what waits, close every file; a resource without rows gets one empty part (so
         that a reader finds its columns). Per resource: its files and their rows."""
@@ -200,17 +211,23 @@ def write_dataset(root: Path, parsed: Iterable[ParsedDocument], names: Sequence[
     documents: list[pl.DataFrame] = []
     stamps: list[pl.DataFrame] = []  # what `package.created` reads of performance_targets
     skipped: list[Any] = []
-    for doc in parsed:
-        frames = document_frames(doc, {*names, "documents", "performance_targets"})
-        year = frames["documents"]["year"][0]
-        for name in names:
-            writer.add(name, year, frames[name])
-        documents.append(frames["documents"])
-        stamps.append(frames["performance_targets"].select("doc_id", "fill_date", "fill_time").unique(
-            maintain_order=True))
-        if doc.error is not None:
-            skipped.append(doc.error)
-        step(doc.doc_id)
+    try:
+        for doc in parsed:
+            frames = document_frames(doc, {*names, "documents", "performance_targets"})
+            year = frames["documents"]["year"][0]
+            for name in names:
+                writer.add(name, year, frames[name])
+            documents.append(frames["documents"])
+            stamps.append(frames["performance_targets"].select("doc_id", "fill_date", "fill_time").unique(
+                maintain_order=True))
+            if doc.error is not None:
+                skipped.append(doc.error)
+            if len(documents) >= _COMPACT:  # a frame per document costs more than its row
+                documents, stamps = [pl.concat(documents)], [pl.concat(stamps)]
+            step(doc.doc_id)
+    except BaseException:
+        writer.abort()
+        raise
     if not documents or len(skipped) == len(documents):
         raise _nothing_loaded((), skipped)
     files = writer.close()
@@ -262,7 +279,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def parsed_documents(sources: Sequence[str | Path], jobs: int | None, cache: bool,
-                     duplicates: list[tuple[Path, Path]]) -> Iterator[ParsedDocument]:
+                     duplicates: list[tuple[Path, Path]]) -> Generator[ParsedDocument, None, None]:
     """The sources' documents parsed (in worker processes, through the cache), in order, each
     loaded once (a repeat is listed in `duplicates`), as `budgettui.load` reads them."""
     from budgettui.model import _load_all
@@ -287,8 +304,8 @@ def export_dataset(sources: Sequence[str | Path], target: Path, tables: Iterable
     skipped: list[Any] = []
     with export.staged(target, force, [str(p) for p in paths]) as stage:
         root = stage.folder
-        documents = _keep_skipped(parsed_documents(paths, jobs, cache, duplicates), skipped)
-        descriptor = write_dataset(root, documents, names, step)
+        with closing(parsed_documents(paths, jobs, cache, duplicates)) as parsed:  # stops the workers
+            descriptor = write_dataset(root, _keep_skipped(parsed, skipped), names, step)
         if validate:
             step("validating")
             errors = validate_dataset(root)
