@@ -389,14 +389,11 @@ def _key_errors(root: Path, descriptor: dict[str, Any]) -> list[str]:
         frame = scan(root, item["name"])
         key = list(resource.primary_key)
         if key:
-            bad = frame.select(
-                pl.any_horizontal(pl.col(c).is_null() for c in key).sum().alias("null"),
-                (pl.len() - pl.struct(key).n_unique()).alias("repeated"),
-            ).collect().row(0, named=True)
-            if bad["null"]:
-                errors.append(f"{item['name']}: {bad['null']} rows without their key {', '.join(key)}")
-            if bad["repeated"]:
-                errors.append(f"{item['name']}: {bad['repeated']} rows repeat a key {', '.join(key)}")
+            nulls, repeated = _key_counts(frame, key)
+            if nulls:
+                errors.append(f"{item['name']}: {nulls} rows without their key {', '.join(key)}")
+            if repeated:
+                errors.append(f"{item['name']}: {repeated} rows repeat a key {', '.join(key)}")
         for fk in resource.foreign_keys:
             if fk.resource not in included:
                 continue
@@ -404,11 +401,26 @@ def _key_errors(root: Path, descriptor: dict[str, Any]) -> list[str]:
             rows = frame.select(fields).drop_nulls()
             other = scan(root, fk.resource).select(reference).unique()
             missing = rows.join(other, left_on=fields, right_on=reference, how="anti").select(pl.len())
-            count = missing.collect().item()
+            count = missing.collect(engine="streaming").item()
             if count:
                 errors.append(f"{item['name']}: {count} rows whose {', '.join(fields)} are not in "
                               f"{fk.resource}")
     return errors
+
+
+def _key_counts(frame: pl.LazyFrame, key: list[str]) -> tuple[int, int]:
+    """Rows without their key, and rows repeating one. Read in batches, each row reduced to a
+    64-bit hash of its key: memory for the hashes, not the keys; only when hashes repeat (a
+    repeated key, or a collision) are the keys themselves compared."""
+    hashed = frame.select(
+        pl.any_horizontal(pl.col(c).is_null() for c in key).alias("null"),
+        pl.struct(key).hash().alias("hash"),
+    ).collect(engine="streaming")
+    nulls = int(hashed["null"].sum())
+    if hashed["hash"].n_unique() == hashed.height:
+        return nulls, 0
+    exact = frame.select(pl.len() - pl.struct(key).n_unique()).collect(engine="streaming").item()
+    return nulls, int(exact)
 
 
 def _frictionless_errors(root: Path, descriptor: dict[str, Any]) -> list[str]:
