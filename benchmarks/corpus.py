@@ -9,7 +9,12 @@ in a fresh process:
 - load + checks (cold, no cache) with 1 and with 2 jobs, and their ratio;
 - the peak resident memory of the loading process and of its worker processes;
 - the checks alone per document, at 10 and at N documents (and their ratio: 1 is linear);
-- a second load with the cache, as a fraction of the first (cold) one.
+- a second load with the cache, as a fraction of the first (cold) one;
+- `export --dataset` (2 jobs, no cache, validation included): its time and peak RSS as ratios
+  of the load alone (2 jobs, no cache, no checks) measured in the same run, and its peak RSS
+  at N/5 and at N documents (constant memory: the ratio stays near 1).
+
+    python benchmarks/corpus.py N --dataset-only    (only the last figure)
 
 Times are compared within the run (the ratios), as the machine may be shared; the checks are
 also timed in CPU seconds of their process, which other load on the machine hardly changes.
@@ -77,6 +82,61 @@ def measure(folder: str, jobs: int, cache: bool, checks: bool) -> None:
     }))
 
 
+def measure_dataset(folder: str, jobs: int, target: str) -> None:
+    """(in a child process) `export --dataset` of the folder, no cache; print times and memory."""
+    import resource
+
+    from budgettui.dataset import export_dataset
+
+    marks: dict[str, float] = {}
+    written = []  # the peak RSS once every document is written, before the validation
+
+    def step(label: str) -> None:
+        marks.setdefault(label, time.perf_counter())
+        if label == "validating":
+            written.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    start = time.perf_counter()
+    summary = export_dataset([folder], Path(target), jobs=jobs, cache=False, step=step)
+    done = time.perf_counter()
+    print(json.dumps({
+        "documents": summary.documents, "files": summary.files, "bytes": summary.bytes,
+        "export": done - start, "validation": done - marks.get("validating", done),
+        "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_written_mb": written[0] if written else None,
+        "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }))
+
+
+def dataset_child(folder: Path, jobs: int, target: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--measure-dataset", str(folder), str(jobs), str(target)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def dataset_figures(root: Path, large: Path, count: int, cache_dir: Path) -> None:
+    """Export of the dataset against the load alone, both with 2 jobs and no cache; and the
+    export's memory at N against N/5 documents (past the rows it lets wait: the same)."""
+    fifth = root / "fifth"
+    fifth.mkdir(exist_ok=True)
+    generate(fifth, max(10, count // 5))
+    load = child(large, 2, False, False, cache_dir)
+    export = dataset_child(large, 2, root / "dataset")
+    less = dataset_child(fifth, 2, root / "dataset-fifth")
+    print(f"load alone, 2 jobs:     {load['load']:7.1f} s   peak RSS {load['rss_self_mb']:.0f} MB "
+          f"(workers {load['rss_children_mb']:.0f} MB each at most)")
+    print(f"export --dataset, 2 jobs: {export['export']:5.1f} s (validation {export['validation']:.1f} s)"
+          f"   peak RSS {export['rss_self_mb']:.0f} MB, {export['rss_written_mb']:.0f} MB before the "
+          f"validation (workers {export['rss_children_mb']:.0f} MB)   "
+          f"{export['files']} files, {export['bytes'] / 2**20:.1f} MiB")
+    print(f"  export / load: time {export['export'] / load['load']:.2f}, "
+          f"peak RSS {export['rss_self_mb'] / load['rss_self_mb']:.2f} "
+          f"({export['rss_written_mb'] / load['rss_self_mb']:.2f} before the validation)")
+    print(f"  export peak RSS at {count} / at {less['documents']} documents: "
+          f"{export['rss_self_mb'] / less['rss_self_mb']:.2f} "
+          f"({export['rss_written_mb'] / less['rss_written_mb']:.2f} before the validation)")
+
+
 def child(folder: Path, jobs: int, cache: bool, checks: bool, cache_dir: Path) -> dict:
     env = {**os.environ, "BUDGETTUI_CACHE_DIR": str(cache_dir)}
     out = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(jobs), str(int(cache)),
@@ -85,7 +145,7 @@ def child(folder: Path, jobs: int, cache: bool, checks: bool, cache_dir: Path) -
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 200
     with tempfile.TemporaryDirectory(prefix="budgettui-corpus-") as temporary:
         root = Path(temporary)
         small, large, cache_dir = root / "small", root / "large", root / "cache"
@@ -94,7 +154,11 @@ def main() -> None:
         started = time.perf_counter()
         generate(small, 10)
         generate(large, count)
-        print(f"{count} documents generated in {time.perf_counter() - started:.1f} s ({large})")
+        print(f"{count} documents generated in {time.perf_counter() - started:.1f} s ({large}); "
+              f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        if "--dataset-only" in sys.argv:
+            dataset_figures(root, large, count, cache_dir)
+            return
 
         one = child(large, 1, False, True, cache_dir)
         two = child(large, 2, False, True, cache_dir)
@@ -117,10 +181,13 @@ def main() -> None:
         warm = child(large, 2, True, False, cache_dir)
         print(f"load with the cache: cold {cold['load']:.1f} s, again {warm['load']:.2f} s "
               f"({warm['load'] / cold['load']:.3f} of the cold load)   peak RSS {warm['rss_self_mb']:.0f} MB")
+        dataset_figures(root, large, count, cache_dir)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--measure-dataset":
+        measure_dataset(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
         main()

@@ -370,8 +370,9 @@ def check(
 def export_command(
     sources: Sources = None,
     formats: Annotated[
-        str, typer.Option("-f", "--format", help="Comma-separated: parquet, csv, json, ndjson.")
-    ] = "parquet,csv,json",
+        str | None, typer.Option("-f", "--format", help="Comma-separated: parquet, csv, json, ndjson "
+                                 "(default: parquet,csv,json).", show_default=False)
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("-o", "--output", help="Bundle folder (default exports/<slug>-<year>/), "
@@ -386,17 +387,31 @@ def export_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a target folder that is not a bundle.")
     ] = False,
+    dataset: Annotated[
+        str | None,
+        typer.Option("--dataset", help="Write a Hive-partitioned Parquet dataset into this folder "
+                     "instead (DIR/<resource>/year=<year>/part-<n>.parquet), document by document.",
+                     show_default=False),
+    ] = None,
     jobs: Jobs = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Write a validated open-data bundle: datapackage.json, Parquet, CSV, JSON."""
+    """Write a validated open-data bundle: datapackage.json, Parquet, CSV, JSON; or, with
+    --dataset, a validated Parquet dataset of a corpus."""
     from budgettui import export
 
     try:
-        fmts = export.parse_formats(formats)
+        fmts = export.parse_formats(formats or ",".join(export.DEFAULT_FORMATS))
         names = export.resource_names(table)
     except export.ExportError as exc:
         raise fail(str(exc)) from None
+    if dataset is not None:
+        if output is not None or excel or (fmts != ("parquet",) and formats is not None):
+            raise fail("--dataset writes Parquet into its folder: it takes no -o, --excel or other -f")
+        if not dataset:
+            raise fail("--dataset: an empty name is not a folder")
+        _export_dataset(sources, Path(dataset), table, force, jobs, no_cache)
+        return
     if output == "":
         raise fail("-o: an empty name is not a folder; use -o - for stdout")
     if output == "-":
@@ -453,6 +468,50 @@ def _export_bundle(sources: list[str] | None, target: Path | None, names: list[s
         say(f"replaced {target}/ (it held {summary.replaced})")
     say_done(f"wrote {target}/ ({plural(summary.resources, 'resource')}, "
              f"{plural(summary.formats, 'format')})")
+
+
+def _export_dataset(sources: list[str] | None, target: Path, table: list[str] | None, force: bool,
+                    jobs: int | None, no_cache: bool) -> None:
+    """`export --dataset DIR`: parse, write and validate document by document; progress on a
+    terminal (one step per document, then the validation)."""
+    import warnings
+
+    from budgettui import dataset, export
+    from budgettui.sources import expand_sources, max_bytes
+
+    try:
+        max_bytes()
+        count = len(expand_sources(list(sources or [])))
+    except InputError as exc:
+        raise fail(str(exc)) from None
+    with export.progress(sys.stderr.isatty() and count > 1, count + 1) as step, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            summary = dataset.export_dataset(sources or [], target, table, force, jobs, not no_cache, step)
+        except export.ExportError as exc:
+            raise fail(str(exc)) from None
+        except InputError as exc:
+            for cause in exc.causes:
+                say(f"skipped {cause}")
+            raise fail(str(exc)) from None
+        except export.ValidationFailed as exc:
+            say(f"{target}: the dataset is not valid; the previous one is kept")
+            for error in exc.errors:
+                say_done(f"  {error}")
+            raise typer.Exit(1) from None
+        except OSError as exc:
+            raise fail(f"{target}: {_reason(exc)}") from None
+        except KeyboardInterrupt:
+            say(f"interrupted; {target} is unchanged")
+            raise typer.Exit(130) from None
+    for error in summary.skipped:
+        say(f"skipped {error}")
+    for path, first in summary.duplicates:
+        say(f"warning: {path} is the same document as {first} (same sha256); loaded once")
+    if summary.replaced:
+        say(f"replaced {target}/ (it held {summary.replaced})")
+    say_done(f"wrote {target}/ ({plural(summary.documents, 'document')}, "
+             f"{plural(summary.resources, 'resource')}, {plural(summary.files, 'file')})")
 
 
 cache_app = typer.Typer(help="The parse cache: documents parsed before, found by their bytes.",

@@ -453,15 +453,21 @@ def _previous(target: Path) -> str | None:
         return "a folder" if target.is_dir() else "a file"
 
 
-def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAULT_FORMATS,
-                  tables: Iterable[str] | None = None, excel: bool = False, force: bool = False,
-                  step: Step = _nothing, validate: bool = True) -> Summary:
-    """Write, validate and move a bundle into `target` (see the module docstring). A target
-    that is a symbolic link is followed: the bundle it points to is replaced, the link kept."""
-    names = resource_names(tables)
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-    check_target(target, force, budget["documents"]["source_path"])
+@dataclass(slots=True)
+class Stage:
+    """The temporary folder an export writes into; `replaced` is what the target held before
+    (set once the folder has been moved into place)."""
+
+    folder: Path
+    replaced: str | None = None
+
+
+@contextmanager
+def staged(target: Path, force: bool, sources: Iterable[str]) -> Iterator[Stage]:
+    """A temporary folder beside `target` (a resolved path: no symbolic link) to write an export
+    into, moved into place atomically when the block ends without an error, removed otherwise.
+    Refuses a target that is not ours (see `check_target`) and removes stale temporaries."""
+    check_target(target, force, sources)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(target)
@@ -469,7 +475,33 @@ def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAU
     except OSError as exc:
         raise ExportError(f"{target}: {exc.strerror or exc}") from None
     os.chmod(tmp, usual_mode(folder=True))  # the bundle is published: not private like mkdtemp's
+    stage = Stage(tmp)
     try:
+        yield stage
+        stage.replaced = _previous(target)
+        _replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if held is not None:
+            os.close(held)
+
+
+def resolved_target(target: Path) -> Path:
+    """A target that is a symbolic link is followed: what it points to is replaced, the link kept."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAULT_FORMATS,
+                  tables: Iterable[str] | None = None, excel: bool = False, force: bool = False,
+                  step: Step = _nothing, validate: bool = True) -> Summary:
+    """Write, validate and move a bundle into `target` (see the module docstring). A target
+    that is a symbolic link is followed: the bundle it points to is replaced, the link kept."""
+    names = resource_names(tables)
+    target = resolved_target(target)
+    with staged(target, force, budget["documents"]["source_path"]) as stage:
+        tmp = stage.folder
         write_files(tmp, budget, names, formats, excel, step)
         if validate:
             step("validating")
@@ -478,15 +510,7 @@ def export_bundle(budget: Budget, target: Path, formats: tuple[str, ...] = DEFAU
                 raise ValidationFailed(errors)
         size = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())
         files = sum(1 for f in tmp.rglob("*") if f.is_file())
-        replaced = _previous(target)
-        _replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        if held is not None:
-            os.close(held)
-    return Summary(target, len(names), len(formats), files, size, replaced)
+    return Summary(target, len(names), len(formats), files, size, stage.replaced)
 
 
 # -- validation -----------------------------------------------------------------------------

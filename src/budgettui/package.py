@@ -61,10 +61,11 @@ SLUG_MAX = 48
 
 
 def _pinyin(text: str) -> str:
-    """ASCII of one word: pinyin of Chinese characters run together, other letters kept."""
-    from pypinyin import lazy_pinyin
+    """ASCII of one word: pinyin of Chinese characters run together, other letters kept
+    (pypinyin's readings, looked up without loading its dictionaries: see romanize)."""
+    from budgettui.romanize import lazy_pinyin
 
-    ascii_text = "".join(lazy_pinyin(text, errors=lambda chars: list(chars)))
+    ascii_text = "".join(lazy_pinyin(text))
     folded = unicodedata.normalize("NFKD", ascii_text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", folded.lower())
 
