@@ -194,11 +194,15 @@ def test_xian_fund_summary_values_meet_tables_2_and_12():
         assert checked(budget, rule) >= 1, rule
 
 
-def test_shenzhen_project_carry_over_column_is_reported_not_dropped():
+def test_shenzhen_project_carry_over_column_is_read():
     budget = budgettui.load(PDFS / "shenzhen-xinfang-2026.pdf")
     # page 23 (表5 项目支出总表): 信访大厅运行 603.84 = 一般公共预算拨款 596.94 + 上年结余、结转 6.90;
-    # projects has no carry-over column, so the row sum cannot hold and the column is told
+    # the column is read into projects.carryover, so the row sums hold; 单位资金's parts
+    # (事业收入 …, all 0.00) are still told
     unmapped = {(f["key"], f["severity"]) for f in budget["findings"].to_dicts()
                 if f["rule"] == "parse.unmapped_column" and f["resource"] == "projects"}
-    assert ("上年结余、结转", "warning") in unmapped and ("事业收入", "info") in unmapped
-    assert ("p002", "596.94", "603.84") in errors(budget, "t12.row_sum")
+    assert ("事业收入", "info") in unmapped and not any(key == "上年结余、结转" for key, _ in unmapped)
+    # 6 projects and the unit row; no table 13: table 12's 上年结转 7.34 = 表2 上年结转
+    for rule, count in (("t12.row_sum", 7), ("t12.unit_sum", 7), ("x.t13_carryover", 1)):
+        assert errors(budget, rule) == set(), rule
+        assert checked(budget, rule) == count, rule

@@ -226,6 +226,22 @@ def test_money_field_carries_unit_currency_and_factor(descriptor):
     assert field_of(descriptor, "budget_lines", "amount_yuan")["factor"] == 1
 
 
+def test_project_columns_carry_the_carryover_part(bundle, descriptor):
+    # 上年结转 (深圳 上年结余、结转) follows the funds; the sample prints none, so it is empty
+    header = (bundle / "csv" / "projects.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == ("doc_id,project_id,kind,seq,unit_id,unit,name,total,general_budget,fund_budget,"
+                      "state_capital,special_account,unit_funds,carryover,source_page,source_line")
+    subtotals = (bundle / "csv" / "project_subtotals.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert subtotals.endswith(",total,general_budget,fund_budget,state_capital,special_account,unit_funds,"
+                              "carryover,source_page,source_line")
+    for name in ("projects", "project_subtotals"):
+        field = field_of(descriptor, name, "carryover")
+        assert (field["title"], field["unit"], field["factor"], field["fundSource"]) == (
+            "上年结转", "万元", 10000, "carryover")
+    rows = pl.read_csv(bundle / "csv" / "projects.csv", infer_schema_length=0)
+    assert rows.height == 64 and rows["carryover"].null_count() == 64
+
+
 def test_classification_columns(descriptor):
     code = field_of(descriptor, "expenditure_by_subject", "code")
     assert code["columnType"] == "functional-classification:generic:code"

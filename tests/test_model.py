@@ -11,6 +11,7 @@ from conftest import SAMPLE
 
 import budgettui
 from budgettui import schema
+from budgettui.audit import RULES, check_budget
 
 
 def write(tmp_path, text: str, name: str = "doc.txt"):
@@ -133,3 +134,41 @@ def test_performance_tables_are_linked_in_the_budget(budget):
     without = budget["findings"].filter(pl.col("rule") == "link.project_without_table")
     assert without["key"].to_list() == ["p001", "p019", "p027", "c001", "c002", "c003", "c004",
                                         "c005", "c006"]
+
+
+def test_table_12_上年结转_column_is_read_as_a_part_of_合计(tmp_path, sample_text):
+    # 深圳 prints 上年结余、结转 after 单位资金; here the sample's table 12 gets a 上年结转 column,
+    # 就业金专项 20.00 = 一般公共预算 18.00 + 上年结转 2.00 (its unit and department rows alike)
+    lines = sample_text.splitlines()
+    start = lines.index("2026年项目支出预算表（本年预算）")
+    stop = lines.index("2026年项目支出预算表（上年结转）")
+    changed = {"就业金专项": ("20.00", "18.00", "2.00"), "高平市人力资源和社会保障局（高平市医疗保障局）": None}
+    seen = 0
+    for index in range(start, stop):
+        cells = lines[index].split("\t")
+        if len(cells) < 6:
+            continue
+        cells += [""] * (7 - len(cells))
+        extra = {"项目名称": "上年结转", "": "", "1": "8"}.get(cells[0], "0.00")
+        if cells[0] == "就业金专项":
+            cells[1:3], extra = list(changed["就业金专项"][:2]), changed["就业金专项"][2]
+        elif cells[0] in changed:  # the department row, then the unit's subtotal row
+            seen += 1
+            cells[2] = {1: "23142.21", 2: "3118.39"}[seen]
+            extra = "2.00"
+        lines[index] = "\t".join([*cells, extra])
+    budget = budgettui.load(write(tmp_path, "\n".join(lines)))
+    projects = budget["projects"]
+    row = projects.filter(pl.col("name") == "就业金专项").row(0, named=True)
+    assert (row["total"], row["general_budget"], row["carryover"]) == (
+        Decimal("20.00"), Decimal("18.00"), Decimal("2.00"))
+    current = projects.filter(pl.col("kind") == "current")
+    assert current.height == 58 and current["carryover"].sum() == Decimal("2.00")
+    assert current["carryover"].null_count() == 0
+    assert projects.filter(pl.col("kind") == "carryover")["carryover"].null_count() == 6
+    subtotals = budget["project_subtotals"].filter(pl.col("kind") == "current")
+    assert subtotals.select("level", "general_budget", "carryover").rows()[:2] == [
+        ("department", Decimal("23142.21"), Decimal("2.00")), ("unit", Decimal("3118.39"), Decimal("2.00"))]
+    assert "parse.unmapped_column" not in budget.parsed_findings["rule"].to_list()
+    only = [r for r in RULES if r.startswith("t12.")]
+    assert [f for f in check_budget(budget, only=only).findings if f["severity"] == "error"] == []

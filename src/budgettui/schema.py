@@ -121,6 +121,11 @@ FUND = _money("fund_budget", "政府性基金预算", "government fund budget")
 STATE = _money("state_capital", "国有资本经营预算", "state capital operation budget")
 SPECIAL = _money("special_account", "财政专户管理资金", "special fiscal account funds")
 UNIT_FUNDS = _money("unit_funds", "单位资金", "unit's own funds")
+CARRYOVER = _money("carryover", "上年结转", "carried over from last year")
+#: Table 12's 上年结转 column (深圳 上年结余、结转): a part of the project's 合计 beside its funds.
+PROJECT_CARRYOVER = _c("carryover", "money", "上年结转", "carried over from last year", "万元",
+                       desc="The part of the total carried over from last year, where the table prints "
+                            "it beside the funds (上年结余、结转); null when it does not")
 
 SUBJECT_COLUMNS = (DOC_ID, SEQ, CODE, NAME, LEVEL, PARENT)
 BY_FUND = (TOTAL, GENERAL, FUND, STATE)
@@ -199,8 +204,7 @@ RESOURCES: tuple[Resource, ...] = (
     ),
     Resource(
         "income_by_subject", "预算收入总表", "income by subject",
-        (*SUBJECT_COLUMNS, TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS,
-         _money("carryover", "上年结转", "carried over from last year"), SOURCE_LINE),
+        (*SUBJECT_COLUMNS, TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS, CARRYOVER, SOURCE_LINE),
         ("doc_id", "seq"),
         table_no=2,
         foreign_keys=(_fk_doc(),),
@@ -308,7 +312,7 @@ RESOURCES: tuple[Resource, ...] = (
             _c("unit_id", "string", "单位标识", "unit id"),
             _c("unit", "string", "单位名称", "unit"),
             _c("name", "string", "项目名称", "project name"),
-            TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS,
+            TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS, PROJECT_CARRYOVER,
             SOURCE_LINE,
         ),
         ("doc_id", "project_id"),
@@ -325,7 +329,7 @@ RESOURCES: tuple[Resource, ...] = (
             _c("level", "string", "层级", "level", desc="department (部门合计) or unit (单位小计)"),
             _c("unit_id", "string", "单位标识", "unit id"),
             _c("unit", "string", "单位名称", "unit"),
-            TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS,
+            TOTAL, GENERAL, FUND, STATE, SPECIAL, UNIT_FUNDS, PROJECT_CARRYOVER,
             SOURCE_LINE,
         ),
         ("doc_id", "kind", "seq"),

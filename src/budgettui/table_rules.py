@@ -427,9 +427,17 @@ def subtotal_key(row: Row) -> str:
     return (row["unit_id"] or row["unit"] or "") if row["level"] == "unit" else "部门合计"
 
 
+def project_money(ctx: Ctx, kind: str) -> tuple[str, ...]:
+    """The money columns of a project table: the funds, and 上年结转 where the table prints it
+    beside them as a part of 合计 (深圳 上年结余、结转)."""
+    rows = [r for r in (*ctx.doc["projects"], *ctx.doc["project_subtotals"]) if r["kind"] == kind]
+    printed = any(r["carryover"] is not None for r in rows)
+    return (*PROJECT_MONEY, "carryover") if printed else PROJECT_MONEY
+
+
 def _project_row_sum(no: int) -> Callable[[Ctx], None]:
     def check(ctx: Ctx) -> None:
-        parts = PROJECT_MONEY[1:]
+        parts = project_money(ctx, KINDS[no])[1:]
         if not splits_printed([*ctx.doc["projects"], *ctx.doc["project_subtotals"]], parts):
             return
         for row in ctx.doc["projects"]:
@@ -451,7 +459,7 @@ def _unit_sum(no: int) -> Callable[[Ctx], None]:
             if row["kind"] != KINDS[no] or row["level"] != "unit":
                 continue
             own = [p for p in projects if p["unit_id"] == row["unit_id"]]
-            for column in PROJECT_MONEY:
+            for column in project_money(ctx, KINDS[no]):
                 ctx.compare("project_subtotals", subtotal_key(row), row["source_line"], row["unit"],
                             (label("projects", column), row[column]),
                             [(f"Σ {len(own)} 个项目", total(p[column] for p in own))])
@@ -465,7 +473,7 @@ def _department_sum(no: int) -> Callable[[Ctx], None]:
         units = [r for r in rows if r["level"] == "unit"]
         if head is None or not units:
             return
-        for column in PROJECT_MONEY:
+        for column in project_money(ctx, KINDS[no]):
             ctx.compare("project_subtotals", "部门合计", head["source_line"], "部门合计",
                         (label("projects", column), head[column]), [(u["unit"], u[column]) for u in units])
     return check
@@ -483,6 +491,19 @@ for _no in KINDS:
 def department_total(ctx: Ctx, kind: str) -> Row | None:
     return next((r for r in ctx.doc["project_subtotals"] if r["kind"] == kind and r["level"] == "department"),
                 None)
+
+
+def t12_carryover(ctx: Ctx) -> tuple[Decimal, int | None] | None:
+    """Table 12's 上年结转 column in all (深圳 上年结余、结转), with its line: the department
+    row's, else the sum of the unit rows', else of the projects'; None when not printed."""
+    if "carryover" not in project_money(ctx, "current"):
+        return None
+    head = department_total(ctx, "current")
+    if head is not None and head["carryover"] is not None:
+        return head["carryover"], head["source_line"]
+    units = [r for r in ctx.doc["project_subtotals"] if r["kind"] == "current" and r["level"] == "unit"]
+    rows = units or [p for p in ctx.doc["projects"] if p["kind"] == "current"]
+    return total(r["carryover"] for r in rows), rows[0]["source_line"] if rows else None
 
 
 # ---------------------------------------------------------------- cross-table identities
@@ -816,6 +837,10 @@ def x_t12_t3(ctx: Ctx) -> None:
     t3 = total_row(ctx.doc["expenditure_by_subject"])
     if head is None or t3 is None or t3["project"] is None:
         return  # 西安's table 3 prints no 项目支出 (x.t12_t5_t8 compares table 12 with table 5)
+    if t12_carryover(ctx) is not None:  # table 12's 合计 holds the carry-over (深圳 上年结余、结转)
+        ctx.compare("project_subtotals", "部门合计", head["source_line"], "表12部门合计", ("表12", head["total"]),
+                    [("表3项目支出", t3["project"])])
+        return
     carried = department_total(ctx, "carryover")
     carry = value(carried, "total") if carried else value(total_row(ctx.doc["income_by_subject"]), "carryover")
     source = "表13部门合计" if carried else "表2上年结转"
@@ -847,18 +872,22 @@ def x_t12_t5_t8(ctx: Ctx) -> None:
 
 @rule("x.t13_carryover", "error", "表13合计 = 表1、表2上年结转", "table 13 total = carry-over in tables 1 and 2")
 def x_t13_carryover(ctx: Ctx) -> None:
+    """Where table 13 is missing and table 12 prints a 上年结转 column (深圳 上年结余、结转),
+    that column's total is the carry-over."""
     head = department_total(ctx, "carryover")
     t1 = find_item([r for r in side(ctx.doc["budget_summary"], "income") if r["row_kind"] == "item"], "^上年结转")
     t2 = total_row(ctx.doc["income_by_subject"])
-    if head is None and not (value(t1, "amount") or value(t2, "carryover")):
+    in_t12 = t12_carryover(ctx) if head is None else None
+    if head is None and in_t12 is None and not (value(t1, "amount") or value(t2, "carryover")):
         return
+    subject, actual = "表13部门合计", ("表13", value(head, "total"))
     line = head["source_line"] if head else None
+    if in_t12 is not None:
+        subject, actual, line = "表12上年结转", ("表12上年结转", in_t12[0]), in_t12[1]
     if t1 is not None:
-        ctx.compare("project_subtotals", "部门合计", line, "表13部门合计", ("表13", value(head, "total")),
-                    [("表1上年结转", t1["amount"])])
+        ctx.compare("project_subtotals", "部门合计", line, subject, actual, [("表1上年结转", t1["amount"])])
     if t2 is not None:
-        ctx.compare("project_subtotals", "部门合计", line, "表13部门合计", ("表13", value(head, "total")),
-                    [("表2上年结转", t2["carryover"])])
+        ctx.compare("project_subtotals", "部门合计", line, subject, actual, [("表2上年结转", t2["carryover"])])
 
 
 # ---------------------------------------------------------------- codes
@@ -928,6 +957,14 @@ def _t1_total(ctx: Ctx) -> Decimal | None:
                  "amount")
 
 
+def _t1_carryover_beyond_t12(ctx: Ctx) -> Decimal | None:
+    """Table 1's 上年结转 less what table 12 prints in its own 上年结转 column (深圳): the part
+    table 13 should hold."""
+    amount = _t1_income(ctx, "^上年结转")
+    in_t12 = t12_carryover(ctx)
+    return amount if amount is None or in_t12 is None else amount - in_t12[0]
+
+
 #: Per table: its resource (and kind), and what another table says it should hold.
 EMPTY_EVIDENCE: dict[int, tuple[str, str | None, str, Callable[[Ctx], Decimal | None]]] = {
     2: ("income_by_subject", None, "表1收入总计", _t1_total),
@@ -941,7 +978,7 @@ EMPTY_EVIDENCE: dict[int, tuple[str, str | None, str, Callable[[Ctx], Decimal | 
     9: ("state_capital", None, "表1国有资本经营预算", lambda c: _t1_income(c, "国有资本")),
     12: ("projects", "current", "表3项目支出",
          lambda c: value(total_row(c.doc["expenditure_by_subject"]), "project")),
-    13: ("projects", "carryover", "表1上年结转", lambda c: _t1_income(c, "^上年结转")),
+    13: ("projects", "carryover", "表1上年结转", _t1_carryover_beyond_t12),
 }
 
 

@@ -1478,7 +1478,10 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
         "state_capital": find_column(table, r"国有资本", None if labelled else 4),
         "special_account": find_column(table, r"财政专户", None),
         "unit_funds": find_column(table, vocab.UNIT_FUNDS_LABEL, None),
+        "carryover": find_column(table, vocab.PROJECT_CARRYOVER_LABEL, None),
     }
+    if columns["carryover"] == columns["total"]:  # a table of carried-over projects' 上年结转 合计
+        columns["carryover"] = None
     resource = "projects"
     lines = _project_lines(ctx, table, name_col, code_col, resource)
     _report_project_columns(ctx, table, lines, {name_col, code_col, *columns.values()})
@@ -1522,8 +1525,8 @@ def parse_projects(ctx: Context, table: Table, kind: str) -> ProjectRows:
 
 
 def _report_project_columns(ctx: Context, table: Table, lines: list[Line], used: set[int | None]) -> None:
-    """A labelled column of amounts that fits none of the project columns (深圳 上年结余、结转,
-    单位资金's 事业收入 …) is a finding: a warning when it holds money, else info. A group's
+    """A labelled column of amounts that fits none of the project columns (深圳 单位资金's
+    事业收入 …) is a finding: a warning when it holds money, else info. A group's
     小计 (财政拨款 合计, whose parts are read) and row numbers (序号) are none."""
     for index, label in enumerate(table.labels):
         texts = [cell(line.cells, index) for line in lines]

@@ -321,6 +321,9 @@ ROW_PERIOD_LABEL = r"年度|年份"
 #: preference (广州 prints 总计 beside the 财政拨款 合计).
 PROJECT_NAME_LABEL = r"名称|支出项目类别|^项目$"
 PROJECT_TOTAL_LABELS = (r"^总计$", r"^合计$", r"^(?:项目金额|金额|预算数|\d{4}年?预算数|小计)$")
+#: Table 12's column of the part carried over from last year, printed beside the funds (深圳
+#: 上年结余、结转; also 上年结转, 上年结余结转, 上年财政拨款结转).
+PROJECT_CARRYOVER_LABEL = r"^上年(?:财政拨款)?(?:结转|结余)"
 #: A note under a table (注：…, （注：…）, 说明：…): the table ends there.
 NOTE_START = r"^[（(]?(?:注|说明|备注)[:：]"
 #: 机关运行经费: table 11, or a column of 上海's combined 三公 table.
