@@ -22,15 +22,18 @@ async def settle(pilot) -> None:
         tree = app.screen_stack[0].query_one("#tree")
         detail = app.screen_stack[0].query_one("#detail")
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
-        if app.focused is not None and detail.node is cursor:
+        grid = detail.query_one("#grid")
+        laid_out = not grid.display or grid.size.height > 0
+        if app.focused is not None and detail.node is cursor and laid_out:
             break
         await pilot.pause(0.05)
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(DETAIL_DELAY * 4)  # and lays it out
-    shown = None
-    for _ in range(40):  # until two screenshots a moment apart are the same (a busy machine lags)
+    shown, same = None, 0
+    for _ in range(40):  # until three screenshots in a row are the same (a busy machine lags)
         now = app.export_screenshot()
-        if now == shown:
+        same = same + 1 if now == shown else 0
+        if same == 2:
             break
         shown = now
         await pilot.pause(0.15)
