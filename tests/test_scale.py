@@ -397,3 +397,11 @@ def test_cache_info_counts_the_entries(corpus, own_cache):
     assert lines[0] == f"folder   {own_cache}"
     assert lines[1].startswith("entries  2 documents (2 of this parser version), ")
     assert lines[2] == "limit    2048 MB (BUDGETTUI_CACHE_MAX_MB)"
+
+
+def test_pdfs_go_to_the_workers_one_at_a_time():
+    texts = [Path(f"d{i}.txt") for i in range(200)]
+    assert model.chunk_size(texts, 2) == 8
+    assert model.chunk_size(texts[:20], 2) == 2
+    assert model.chunk_size(texts[:3], 2) == 1
+    assert model.chunk_size([*texts, Path("city/budget.PDF")], 2) == 1

@@ -311,7 +311,7 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
             pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
             # left early (an error, Ctrl-C): the documents not started are not parsed
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
-            fresh = pool.map(_work, work, chunksize=max(1, min(8, len(work) // (4 * workers))))
+            fresh = pool.map(_work, work, chunksize=chunk_size([paths[i] for i in todo], workers))
         else:
             fresh = map(_work, work)
         done = 0
@@ -331,6 +331,15 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
                 parsed = next(fresh)
             done += 1
             yield parsed
+
+
+def chunk_size(paths: Sequence[Path], workers: int) -> int:
+    """Documents handed to a worker at a time: one when any is a PDF (a PDF's parse outweighs
+    the hand-over, and the browser shows each document as it comes); else up to 8 small text
+    documents, so each worker gets about four batches."""
+    if any(path.suffix.lower() == ".pdf" for path in paths):
+        return 1
+    return max(1, min(8, len(paths) // (4 * workers)))
 
 
 def _parse_read(path: Path, doc_id: str, source: SourceText | InputError) -> ParsedDocument:
