@@ -450,24 +450,34 @@ def _export_bundle(sources: list[str] | None, target: Path | None, names: list[s
     with export.progress(sys.stderr.isatty() and (many or files > 20), files + 1) as step:
         budget = _load(sources, None, jobs=jobs, no_cache=no_cache)  # one live display at a time: the export's bar
         target = target or Path("exports") / bundle_name(budget["documents"])
-        try:
+        with _export_errors(target, "bundle"):
             summary = export.export_bundle(budget, target, fmts, names, excel, force, step)
-        except export.ExportError as exc:
-            raise fail(str(exc)) from None
-        except export.ValidationFailed as exc:
-            say(f"{target}: the bundle is not valid; the previous one is kept")
-            for error in exc.errors:
-                say_done(f"  {error}")
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            raise fail(f"{target}: {_reason(exc)}") from None
-        except KeyboardInterrupt:
-            say(f"interrupted; {target} is unchanged")
-            raise typer.Exit(130) from None
     if summary.replaced:
         say(f"replaced {target}/ (it held {summary.replaced})")
     say_done(f"wrote {target}/ ({plural(summary.resources, 'resource')}, "
              f"{plural(summary.formats, 'format')})")
+
+
+@contextmanager
+def _export_errors(target: Path, what: str) -> Iterator[None]:
+    """An export's failures as the command reports them: one line and exit 2; an invalid
+    `what` (bundle or dataset) with its errors and exit 1; Ctrl-C with exit 130."""
+    from budgettui import export
+
+    try:
+        yield
+    except export.ExportError as exc:
+        raise fail(str(exc)) from None
+    except export.ValidationFailed as exc:
+        say(f"{target}: the {what} is not valid; the previous one is kept")
+        for error in exc.errors:
+            say_done(f"  {error}")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        raise fail(f"{target}: {_reason(exc)}") from None
+    except KeyboardInterrupt:
+        say(f"interrupted; {target} is unchanged")
+        raise typer.Exit(130) from None
 
 
 def _export_dataset(sources: list[str] | None, target: Path, table: list[str] | None, force: bool,
@@ -486,24 +496,13 @@ def _export_dataset(sources: list[str] | None, target: Path, table: list[str] | 
         raise fail(str(exc)) from None
     with export.progress(sys.stderr.isatty() and count > 1, count + 1) as step, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            summary = dataset.export_dataset(sources or [], target, table, force, jobs, not no_cache, step)
-        except export.ExportError as exc:
-            raise fail(str(exc)) from None
-        except InputError as exc:
-            for cause in exc.causes:
-                say(f"skipped {cause}")
-            raise fail(str(exc)) from None
-        except export.ValidationFailed as exc:
-            say(f"{target}: the dataset is not valid; the previous one is kept")
-            for error in exc.errors:
-                say_done(f"  {error}")
-            raise typer.Exit(1) from None
-        except OSError as exc:
-            raise fail(f"{target}: {_reason(exc)}") from None
-        except KeyboardInterrupt:
-            say(f"interrupted; {target} is unchanged")
-            raise typer.Exit(130) from None
+        with _export_errors(target, "dataset"):
+            try:
+                summary = dataset.export_dataset(sources or [], target, table, force, jobs, not no_cache, step)
+            except InputError as exc:
+                for cause in exc.causes:
+                    say(f"skipped {cause}")
+                raise fail(str(exc)) from None
     for error in summary.skipped:
         say(f"skipped {error}")
     for path, first in summary.duplicates:
