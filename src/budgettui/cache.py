@@ -32,6 +32,7 @@ import stat
 import sys
 import tempfile
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -182,23 +183,26 @@ def read_entry(path: Path, sha256: str) -> tuple[dict, dict[str, pl.DataFrame], 
 def clear(root: Path | None = None) -> int:
     """Remove every entry (of any parser version) and the folders that held them; the count of
     entries removed. Only budgettui's own folders and files are touched."""
-    root = cache_dir() if root is None else root
     removed = 0
-    if not root.is_dir():
-        return 0
-    for version in root.iterdir():
-        if not version.is_dir() or not _TAG.fullmatch(version.name):
-            continue
-        for folder in version.iterdir():
-            if not folder.is_dir():
-                continue
-            for entry in folder.iterdir():
-                if entry.suffix == SUFFIX or (entry.name.startswith(".") and entry.suffix == ".tmp"):
-                    entry.unlink(missing_ok=True)
-                    removed += entry.suffix == SUFFIX
-            _rmdir(folder)
+    for version, folder in _folders(cache_dir() if root is None else root):
+        for entry in folder.iterdir():
+            if entry.suffix == SUFFIX or (entry.name.startswith(".") and entry.suffix == ".tmp"):
+                entry.unlink(missing_ok=True)
+                removed += entry.suffix == SUFFIX
+        _rmdir(folder)
         _rmdir(version)
     return removed
+
+
+def _folders(root: Path) -> Iterator[tuple[Path, Path]]:
+    """(version folder, entry folder) of every folder of entries budgettui keeps under `root`."""
+    if not root.is_dir():
+        return
+    for version in list(root.iterdir()):
+        if version.is_dir() and _TAG.fullmatch(version.name):
+            for folder in list(version.iterdir()):
+                if folder.is_dir():
+                    yield version, folder
 
 
 def limit_bytes() -> int | None:
@@ -223,20 +227,11 @@ class Entry:
 
 def entries(root: Path | None = None) -> list[Entry]:
     """Every entry under the cache folder (of any parser version)."""
-    root = cache_dir() if root is None else root
     found: list[Entry] = []
-    if not root.is_dir():
-        return found
     current = tag()
-    for version in root.iterdir():
-        if not version.is_dir() or not _TAG.fullmatch(version.name):
-            continue
-        for folder in version.iterdir():
-            if not folder.is_dir():
-                continue
-            for path in folder.iterdir():
-                if path.suffix != SUFFIX:
-                    continue
+    for version, folder in _folders(cache_dir() if root is None else root):
+        for path in folder.iterdir():
+            if path.suffix == SUFFIX:
                 with contextlib.suppress(OSError):
                     info = path.stat()
                     found.append(Entry(path, info.st_size, info.st_mtime, version.name == current))
