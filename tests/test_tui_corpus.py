@@ -70,7 +70,7 @@ def test_a_district_goes_under_its_city_and_years_newest_first():
 async def test_documents_join_the_tree_as_they_are_read(earlier, monkeypatch):
     """The first document is on screen, counted in the header, while the next is parsed."""
     gate = threading.Event()
-    real = loading._load_all
+    real = loading.parse_documents
 
     def held(*args):
         for number, doc in enumerate(real(*args)):
@@ -78,7 +78,7 @@ async def test_documents_join_the_tree_as_they_are_read(earlier, monkeypatch):
                 gate.wait(30)
             yield doc
 
-    monkeypatch.setattr(loading, "_load_all", held)
+    monkeypatch.setattr(loading, "parse_documents", held)
     app = BudgetApp(sources=[SAMPLE, earlier, PDFS / "xian-xuanchuan-2021.pdf"])
     async with app.run_test(size=(160, 50)) as pilot:
         for _ in range(200):

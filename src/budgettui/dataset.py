@@ -282,10 +282,10 @@ def parsed_documents(sources: Sequence[str | Path], jobs: int | None, cache: boo
                      duplicates: list[tuple[Path, Path]]) -> Generator[ParsedDocument, None, None]:
     """The sources' documents parsed (in worker processes, through the cache), in order, each
     loaded once (a repeat is listed in `duplicates`), as `budgettui.load` reads them."""
-    from budgettui.model import _load_all
+    from budgettui.model import parse_documents
     from budgettui.sources import expand_sources
 
-    return _load_all(expand_sources(list(sources)), jobs, cache, duplicates)
+    return parse_documents(expand_sources(list(sources)), jobs, cache, duplicates)
 
 
 def export_dataset(sources: Sequence[str | Path], target: Path, tables: Iterable[str] | None = None,

@@ -200,14 +200,14 @@ def load(*sources: str | Path, jobs: int | None = None, cache: bool = True) -> B
     paths = expand_sources(list(sources))
     duplicates: list[tuple[Path, Path]] = []
     try:
-        return merge(_load_all(paths, jobs, cache, duplicates), sources, duplicates)
+        return merge(parse_documents(paths, jobs, cache, duplicates), sources, duplicates)
     finally:
         for path, first in duplicates:
             warnings.warn(f"{path}: the same document as {first} (same sha256); loaded once",
                           stacklevel=2)
 
 
-def _load_all(paths: Sequence[Path], jobs: int | None, cache: bool,
+def parse_documents(paths: Sequence[Path], jobs: int | None, cache: bool,
               duplicates: list[tuple[Path, Path]]) -> Iterator[ParsedDocument]:
     """The documents of `paths`, parsed (parse_all), in order, each loaded once: a source with
     the bytes (sha256) of an earlier one that was loaded is left out and listed in `duplicates`

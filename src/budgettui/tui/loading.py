@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from budgettui.model import Budget, ParsedDocument, _load_all
+from budgettui.model import Budget, ParsedDocument, parse_documents
 from budgettui.sources import Line, expand_sources
 from budgettui.tui import outline
 from budgettui.tui.groups import COVER_LINES, Placed, placed
@@ -49,7 +49,7 @@ def arrivals(sources: list[Path], duplicates: list[tuple[Path, Path]]) -> tuple[
     """How many documents the sources hold, and each one as it is parsed (in their order).
     InputError up front when a source does not exist or a folder holds no document."""
     paths = expand_sources(list(sources))
-    return len(paths), (arrive(doc) for doc in _load_all(paths, None, True, duplicates))
+    return len(paths), (arrive(doc) for doc in parse_documents(paths, None, True, duplicates))
 
 
 class Growing:
