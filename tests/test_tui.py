@@ -19,12 +19,16 @@ from budgettui.tui.tree import BudgetTree
 
 async def rest(pilot) -> None:
     """Let the cursor rest so the detail pane catches up (it waits for the cursor to stop), and
-    wait, on a busy machine, until it has (at most about 3 s)."""
+    wait, on a busy machine, until it has and its table is laid out (at most about 3 s)."""
     await pilot.pause(DETAIL_DELAY * 3)
     app = pilot.app
     for _ in range(60):
         detail = app.screen_stack[0].query_one_optional("#detail") if app.screen_stack else None
-        if detail is None or getattr(app, "_pending", None) in (None, detail.node):
+        if detail is None:
+            break
+        grid = detail.query_one_optional("#grid")
+        laid_out = grid is None or not grid.display or grid.size.height > 0
+        if getattr(app, "_pending", None) in (None, detail.node) and laid_out:
             break
         await pilot.pause(0.05)
     await pilot.pause()
