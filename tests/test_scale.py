@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +14,7 @@ from conftest import SAMPLE
 
 import budgettui
 from budgettui import cache, model, schema
-from budgettui.audit import check_budget
+from budgettui.audit import RULES, check_budget
 from budgettui.sources import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,11 +263,46 @@ def test_check_with_two_jobs_prints_what_one_job_prints(corpus, tmp_path):
 
 def test_checks_split_each_resource_once(corpus):
     budget = budgettui.load(corpus, jobs=1, cache=False)
-    report = check_budget(budget)
+    report = check_budget(budget, only=list(RULES))  # the rules run here, not their stored results
     assert set(report.per_document) == set(NAMES)
     assert len({report.per_document[n] for n in NAMES}) == 1  # the same document thrice
     assert set(budget._parts) >= {"findings", "documents", "expenditure_by_subject", "projects"}
     assert [*budget.by_document("projects")] == list(NAMES)
+
+
+def test_the_checks_run_where_documents_parse_and_are_cached(corpus, own_cache, monkeypatch):
+    budget = budgettui.load(corpus, jobs=2)  # three documents, one worker process each
+    assert set(budget.stored_checks) == set(NAMES)
+    stored = check_budget(budget)
+    assert budget._parts == {}  # no rule ran in this process
+    fresh = check_budget(budget, only=list(RULES))
+    assert stored.findings == fresh.findings and stored.per_document == fresh.per_document
+    assert stored.checked == fresh.checked == 3 * 1953  # the sample's figures, thrice
+    assert sum(f["rule"] == "narrative.sum" for f in stored.findings) == 3 * 21
+
+    def never(ctx):
+        raise AssertionError("a rule ran on a cached document")
+
+    monkeypatch.setitem(RULES, "t2.row_sum", RULES["t2.row_sum"].__class__("t2.row_sum", "error", "", "", never))
+    again = budgettui.load(corpus, jobs=1)
+    assert again.stored_checks.keys() == budget.stored_checks.keys()
+    assert again["findings"].equals(budget["findings"])
+    with pytest.raises(AssertionError, match="a rule ran"):  # another tolerance runs the rules
+        check_budget(again, Decimal("0.05"))
+
+
+def test_budget_lines_stay_packed_until_asked_for(corpus):
+    budget = budgettui.load(corpus, jobs=1, cache=False)
+    assert "budget_lines" in budget and "budget_lines" in budget._packed
+    assert budget.height("budget_lines") == 3 * 581 and "budget_lines=1743" in repr(budget)
+    assert "budget_lines" in budget._packed  # still packed
+    lines = budget["budget_lines"]
+    assert lines.height == 1743 and "budget_lines" not in budget._packed
+    assert lines.filter(pl.col("doc_id") == "beta").equals(budgettui.load(corpus / "beta.txt")["budget_lines"])
+    backwards = budgettui.load(corpus / "gamma.txt", corpus / "alpha.txt", jobs=1, cache=False)
+    assert backwards["documents"]["doc_id"].to_list() == ["gamma", "alpha"]
+    assert backwards["budget_lines"]["doc_id"].unique(maintain_order=True).to_list() == ["alpha", "gamma"]
+    assert backwards["budget_lines"]["line_id"][0] == "alpha:01:budget_summary:expenditure.0005:amount"
 
 
 def test_the_readme_example_runs(tmp_path, corpus):

@@ -14,6 +14,7 @@ from budgettui.checks import (
     SEVERITIES,
     Report,
     check_budget,
+    document_checks,
     is_check_finding,
     merged_findings,
     render_text,
@@ -24,4 +25,4 @@ from budgettui.checks import (
 RULE_MODULES = (table_rules, narrative_rules, target_rules)
 
 __all__ = ["DEFAULT_TOLERANCE", "RULES", "RULE_MODULES", "SEVERITIES", "Report", "check_budget",
-           "is_check_finding", "merged_findings", "render_text", "run_checks", "summary"]
+           "document_checks", "is_check_finding", "merged_findings", "render_text", "run_checks", "summary"]

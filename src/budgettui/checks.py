@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
+from budgettui import schema
+from budgettui.parsed import Checks
 from budgettui.values import money_text
 
 if TYPE_CHECKING:
@@ -32,6 +36,9 @@ TEN_THOUSAND = Decimal(10000)
 ZERO = Decimal(0)
 #: Rule-id prefixes of the parsers' own findings (never produced here).
 PARSER_PREFIXES = ("parse.", "perf.", "link.")
+#: What a rule's finding holds, in this order (a row of `findings` without `source_page`).
+FINDING_KEYS = ("doc_id", "rule", "severity", "message", "resource", "key", "expected", "actual",
+                "source_line")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +127,9 @@ class Ctx:
             expected: str | None, actual: str | None, line: int | None,
             rule_id: str | None = None) -> None:
         """Add one finding of the current rule (or of `rule_id`)."""
-        self.findings.append({
-            "doc_id": self.doc.doc_id, "rule": rule_id or self._rule.id, "severity": severity,
-            "message": message, "resource": resource, "key": key, "expected": expected,
-            "actual": actual, "source_line": line,
-        })
+        self.findings.append(dict(zip(FINDING_KEYS, (
+            self.doc.doc_id, rule_id or self._rule.id, severity, message, resource, key, expected,
+            actual, line), strict=True)))
 
     @property
     def _rule(self) -> Rule:
@@ -186,23 +191,58 @@ def check_budget(budget: Budget, tolerance: Decimal = DEFAULT_TOLERANCE,
                  only: Iterable[str] | None = None) -> Report:
     """Run every registered rule (or the rules in `only`) over each document of the budget.
     The engine imports no rule module: `budgettui.audit` brings the engine and the rules
-    together."""
-    selected = [RULES[r] for r in only] if only is not None else list(RULES.values())
+    together. A document whose checks were run where it was parsed (`Budget.stored_checks`)
+    is not checked again, unless other rules or another tolerance are asked for."""
     report = Report([], 0)
+    for doc_id, found in _checked_documents(budget, tolerance, only):
+        report.findings += found.findings.select(FINDING_KEYS).to_dicts() if isinstance(found, Checks) \
+            else found.findings
+        report.checked += found.checked
+        report.per_document[doc_id] = (found.checked, found.broken)
+    return report
+
+
+def _checked_documents(budget: Budget, tolerance: Decimal, only: Iterable[str] | None
+                       ) -> Iterator[tuple[str, Checks | Ctx]]:
+    """Each document's results, in document order: stored, or the rules' run here."""
+    selected = [RULES[r] for r in only] if only is not None else list(RULES.values())
+    stored = budget.stored_checks if only is None and tolerance == DEFAULT_TOLERANCE else {}
     for doc in _documents(budget):
+        found = stored.get(doc.doc_id)
+        if found is not None:
+            yield doc.doc_id, found
+            continue
         ctx = Ctx(doc, tolerance)
         for item in selected:
             ctx.rule = item
             item.func(ctx)
-        report.findings += ctx.findings
-        report.checked += ctx.checked
-        report.per_document[doc.doc_id] = (ctx.checked, ctx.broken)
-    return report
+        yield doc.doc_id, ctx
 
 
-def run_checks(budget: Budget) -> list[dict[str, Any]]:
-    """Every rule over the budget; rows of the `findings` resource."""
-    return check_budget(budget).findings
+def run_checks(budget: Budget) -> pl.DataFrame:
+    """Every rule over the budget: the rows of the `findings` resource they add, in document
+    order (the stored results of documents checked where they were parsed taken as they are)."""
+    parts: list[pl.DataFrame] = []
+    rows: list[Row] = []
+    for _, found in _checked_documents(budget, DEFAULT_TOLERANCE, None):
+        if isinstance(found, Checks):
+            if rows:
+                parts.append(schema.resource("findings").frame(rows))
+                rows = []
+            parts.append(found.findings)
+        else:
+            rows += found.findings
+    if rows or not parts:
+        parts.append(schema.resource("findings").frame(rows))
+    return pl.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def document_checks(budget: Budget) -> Checks:
+    """The checks of a budget of one document (as a worker process runs them, to store them
+    with the document): its findings, figures checked, and those that do not hold."""
+    report = check_budget(budget)
+    checked, broken = report.per_document.get(budget["documents"]["doc_id"][0], (0, 0))
+    return Checks(schema.resource("findings").frame(report.findings), checked, broken)
 
 
 def is_check_finding(rule_id: str) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,7 @@ import polars as pl
 
 from budgettui import schema
 from budgettui.cache import cache_dir, entry_path, file_sha256, limit_bytes, prune, read_entry, write_entry
-from budgettui.parsed import ParsedDocument
+from budgettui.parsed import Checks, ParsedDocument
 from budgettui.sources import (
     DocumentText,
     InputError,
@@ -44,8 +46,12 @@ class Budget:
     def __init__(self, frames: dict[str, pl.DataFrame],
                  texts: Mapping[str, DocumentText | list[Line]] | None = None,
                  skipped: tuple[InputError, ...] = (), checked: bool = True,
-                 pages: dict[str, tuple[int, ...]] | None = None) -> None:
+                 pages: dict[str, tuple[int, ...]] | None = None,
+                 checks: Mapping[str, Checks] | None = None,
+                 packed: Mapping[str, Packed] | None = None) -> None:
         self._frames = frames
+        #: Resources kept compressed until first asked for (see PACKED).
+        self._packed = dict(packed or {})
         #: Per document its lines, kept compactly (Line objects are made when asked for).
         self._texts = {doc: text if isinstance(text, DocumentText) else DocumentText.of(t.text for t in text)
                        for doc, text in (texts or {}).items()}
@@ -60,6 +66,9 @@ class Budget:
         #: The parsers' findings alone (what the consistency rules start from), lines counted
         #: from the start of the document.
         self.parsed_findings = frames["findings"]
+        #: Per document, the checks run where it was parsed (a worker, or the cache): the rules
+        #: do not run on it again (checks.check_budget).
+        self.stored_checks: dict[str, Checks] = dict(checks or {})
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         """A resource; for paged sources each row cites `source_page` and its line there."""
@@ -77,6 +86,8 @@ class Budget:
         if name == "findings" and not self._checked:
             self._checked = True
             self._frames["findings"] = _with_checks(self)
+        if name in self._packed:
+            self._frames[name] = self._packed.pop(name).frame()
         return self._frames[name]
 
     def cite(self, rows: list[Row]) -> list[Row]:
@@ -107,7 +118,7 @@ class Budget:
         return self._parts[name]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._frames
+        return name in self._frames or name in self._packed
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.resources)
@@ -139,6 +150,12 @@ class Budget:
         end = starts[page] - 1 if page < len(starts) else len(text)
         return text.lines(range(len(text))[starts[page - 1] - 1 : end])
 
+    def height(self, name: str) -> int:
+        """The rows of a resource, without unpacking it (findings: the parsers' alone until the
+        checks have run)."""
+        packed = self._packed.get(name)
+        return packed.height if packed is not None else self._frames[name].height
+
     def describe(self, name: str) -> pl.DataFrame:
         """Each column of the resource `name`: its title (Chinese and English), type and unit,
         from schema.py."""
@@ -146,7 +163,7 @@ class Budget:
 
     def __repr__(self) -> str:
         # findings are left out: their count grows when the checks first run
-        counts = ", ".join(f"{n}={self._frames[n].height}" for n in self.resources if n != "findings")
+        counts = ", ".join(f"{n}={self.height(n)}" for n in self.resources if n != "findings")
         return f"Budget({counts})"
 
 
@@ -358,16 +375,32 @@ def _work(item: tuple[Path, str, Path | None, str | None]) -> ParsedDocument:
 
 
 def _parse_and_store(path: Path, doc_id: str, entry: Path | None, digest: str | None) -> ParsedDocument:
-    """parse_path, and the result stored at `entry` (when loaded, and its bytes are still those
-    of `digest`)."""
+    """parse_path and the consistency checks (where the document is parsed: in a worker process,
+    in parallel), the result stored at `entry` (when loaded, and its bytes are still those of
+    `digest`)."""
     parsed = parse_path(path, doc_id)
-    if entry is not None and parsed.error is None:
+    if parsed.error is not None:
+        return parsed
+    parsed.checks = _document_checks(parsed)
+    if entry is not None:
         sha256 = parsed.frames["documents"]["sha256"][0]
         if sha256 == digest:
             meta = {"doc_id": doc_id, "page_starts": list(parsed.page_starts),
-                    "link_findings": parsed.link_findings}
-            write_entry(entry, sha256, meta, parsed.frames, parsed.text)
+                    "link_findings": parsed.link_findings,
+                    "checked": parsed.checks.checked, "broken": parsed.checks.broken}
+            write_entry(entry, sha256, meta, {**parsed.frames, _CHECKS: parsed.checks.findings}, parsed.text)
     return parsed
+
+
+#: The name under which a cache entry keeps the checks' findings, beside the resources' frames.
+_CHECKS = "checks"
+
+
+def _document_checks(parsed: ParsedDocument) -> Checks:
+    """The consistency rules over one parsed document (budgettui.audit, imported here)."""
+    from budgettui.audit import document_checks
+
+    return document_checks(merge([parsed]))
 
 
 def _from_cache(entry: Path, digest: str, path: Path, doc_id: str) -> ParsedDocument | None:
@@ -376,14 +409,74 @@ def _from_cache(entry: Path, digest: str, path: Path, doc_id: str) -> ParsedDocu
     if found is None:
         return None
     meta, frames, text = found
-    if meta.get("doc_id") != doc_id or set(frames) != {r.name for r in schema.RESOURCES}:
+    checks = frames.pop(_CHECKS, None)
+    if (meta.get("doc_id") != doc_id or set(frames) != {r.name for r in schema.RESOURCES}
+            or checks is None or checks.columns != schema.resource("findings").column_names):
         return None
     frames["documents"] = frames["documents"].with_columns(pl.lit(str(path), pl.String).alias("source_path"))
-    return ParsedDocument(doc_id, frames, text, tuple(meta["page_starts"]), meta["link_findings"])
+    return ParsedDocument(doc_id, frames, text, tuple(meta["page_starts"]), meta["link_findings"],
+                          checks=Checks(checks, meta["checked"], meta["broken"]))
 
 
 #: Per resource, documents' frames are concatenated in batches of this many as they arrive.
 _BATCH = 8
+#: Resources a Budget of several documents keeps packed (LZ4 Arrow IPC) until first asked for:
+#: budget_lines restates every amount of tables 1–13 in long form, a third of a corpus's memory.
+PACKED = ("budget_lines",)
+
+
+@dataclass(slots=True)
+class Packed:
+    """A resource's rows kept as LZ4-compressed Arrow IPC streams (see PACKED), unpacked into
+    one frame the first time it is asked for."""
+
+    blobs: list[bytes]
+    height: int
+    #: Sort the rows by these columns once unpacked (documents not given in doc_id order).
+    sort: tuple[str, ...] = ()
+
+    def frame(self) -> pl.DataFrame:
+        frames = [pl.read_ipc_stream(io.BytesIO(blob)) for blob in self.blobs]
+        frame = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
+        return frame.sort(list(self.sort), maintain_order=True) if self.sort else frame
+
+
+class _Stack:
+    """One resource's frames, document after document, concatenated in batches of _BATCH (a
+    frame per document costs more memory than its rows), the batches packed when `packed`."""
+
+    def __init__(self, packed: bool = False) -> None:
+        self.packed = packed
+        self.batches: list[pl.DataFrame | bytes] = []
+        self.pending: list[pl.DataFrame] = []
+        self.height = 0
+
+    def add(self, frame: pl.DataFrame) -> None:
+        self.pending.append(frame)
+        self.height += frame.height
+        if len(self.pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        batch = pl.concat(self.pending, rechunk=True) if len(self.pending) > 1 else self.pending[0]
+        self.pending = []
+        if self.packed:
+            buffer = io.BytesIO()
+            batch.write_ipc_stream(buffer, compression="lz4")
+            self.batches.append(buffer.getvalue())
+        else:
+            self.batches.append(batch)
+
+    def frame(self, extra: Sequence[pl.DataFrame] = ()) -> pl.DataFrame:
+        """The rows as one frame (then `extra`'s), its batches as chunks: not copied again."""
+        parts = [*self.batches, *self.pending, *extra]
+        return pl.concat(parts, rechunk=False) if len(parts) > 1 else parts[0]  # type: ignore[arg-type]
+
+    def packed_rows(self, sort: tuple[str, ...] = ()) -> Packed:
+        self._flush()
+        return Packed(self.batches, self.height, sort)  # type: ignore[arg-type]
 
 
 def merge(parsed: Iterable[ParsedDocument], sources: Sequence[str | Path] = (),
@@ -391,46 +484,83 @@ def merge(parsed: Iterable[ParsedDocument], sources: Sequence[str | Path] = (),
     """One Budget of parsed documents, in the order given (a corpus parsed anywhere, e.g. by
     `parse_path` mapped over its files, with `document_ids` numbering them); `duplicates`, the
     sources left out as repeats of a loaded one (read once `parsed` is consumed), become
-    `Budget.duplicates`. InputError when none could be loaded."""
+    `Budget.duplicates`. InputError when none could be loaded.
+
+    Memory holds the frames' rows, in batches of a few documents, and the PACKED resources
+    compressed; the checks stored with each document (`ParsedDocument.checks`) are kept as
+    slices of one frame."""
     names = [r.name for r in schema.RESOURCES]
-    batches: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
-    pending: dict[str, list[pl.DataFrame]] = {name: [] for name in names}
+    several = _Several(parsed)
+    stacks = {name: _Stack(packed=name in PACKED and several.more) for name in names}
+    stored = _Stack()
     # the linking's findings come after every parser finding: those of documents with
     # performance tables first (as when the linking ran over the whole corpus)
     linked: tuple[list[pl.DataFrame], list[pl.DataFrame]] = ([], [])
     texts: dict[str, DocumentText] = {}
     pages: dict[str, tuple[int, ...]] = {}
+    counts: dict[str, tuple[int, int]] = {}
+    order: list[str] = []
     skipped: list[InputError] = []
-    count = 0
-    for doc in parsed:
-        count += 1
+    for doc in several:
         frames = dict(doc.frames)
         if doc.link_findings:
             findings = frames["findings"]
             cut = findings.height - doc.link_findings
             frames["findings"] = findings.head(cut)
             linked[0 if frames["performance_targets"].height else 1].append(findings.slice(cut))
+        order.append(doc.doc_id)
         for name in names:
-            pending[name].append(frames[name])
-            if len(pending[name]) >= _BATCH:
-                batches[name].append(pl.concat(pending[name], rechunk=True))
-                pending[name] = []
+            stacks[name].add(frames[name])
         texts[doc.doc_id] = doc.text
         pages[doc.doc_id] = doc.page_starts
+        if doc.checks is not None:
+            counts[doc.doc_id] = (doc.checks.checked, doc.checks.broken)
+            stored.add(doc.checks.findings)
         if doc.error is not None:
             skipped.append(doc.error)
-    if count == 0 or len(skipped) == count:
+    if not order or len(skipped) == len(order):
         raise _nothing_loaded(tuple(sources), skipped)
-    merged = {}
+    # each document's budget_lines are in line_id order: documents in doc_id order need no sort
+    sort = ("doc_id", "line_id") if order != sorted(order) else ()
+    merged: dict[str, pl.DataFrame] = {}
+    packed: dict[str, Packed] = {}
     for name in names:
-        parts = batches[name] + pending[name]
-        if name == "findings":
-            parts += linked[0] + linked[1]
-        merged[name] = pl.concat(parts, rechunk=True) if len(parts) > 1 else parts[0]
-    merged["budget_lines"] = merged["budget_lines"].sort(["doc_id", "line_id"], maintain_order=True)
-    budget = Budget(merged, texts, tuple(skipped), checked=False, pages=pages)
+        if stacks[name].packed:
+            packed[name] = stacks[name].packed_rows(sort if name == "budget_lines" else ())
+        else:
+            merged[name] = stacks[name].frame(linked[0] + linked[1] if name == "findings" else ())
+    if sort and "budget_lines" in merged:
+        merged["budget_lines"] = merged["budget_lines"].sort(list(sort), maintain_order=True)
+    checks = _stored_checks(stored, counts)
+    budget = Budget(merged, texts, tuple(skipped), checked=False, pages=pages, checks=checks,
+                    packed=packed)
     budget.duplicates = tuple(duplicates)
     return budget
+
+
+class _Several:
+    """The parsed documents, with `more` telling (before the first is handed out) whether there
+    are several: a single document's resources are not worth packing."""
+
+    def __init__(self, parsed: Iterable[ParsedDocument]) -> None:
+        self._iterator = iter(parsed)
+        self._ahead = [doc for doc in (next(self._iterator, None), next(self._iterator, None)) if doc]
+        self.more = len(self._ahead) > 1
+
+    def __iter__(self) -> Iterator[ParsedDocument]:
+        while self._ahead:
+            yield self._ahead.pop(0)
+        yield from self._iterator
+
+
+def _stored_checks(stored: _Stack, counts: dict[str, tuple[int, int]]) -> dict[str, Checks]:
+    """Each document's stored checks, its findings a slice of one frame of them all."""
+    if not counts:
+        return {}
+    parts = _split(stored.frame())
+    empty = schema.resource("findings").frame([])
+    return {doc_id: Checks(parts.get(doc_id, empty), checked, broken)
+            for doc_id, (checked, broken) in counts.items()}
 
 
 def paginate(frame: pl.DataFrame, pages: dict[str, tuple[int, ...]]) -> pl.DataFrame:
@@ -463,9 +593,8 @@ def _with_checks(budget: Budget) -> pl.DataFrame:
     """The parsers' findings followed by those of the consistency rules (checks.py)."""
     from budgettui.audit import run_checks
 
-    parsed = budget.parsed_findings
     found = run_checks(budget)
-    return pl.concat([parsed, schema.resource("findings").frame(found)]) if found else parsed
+    return pl.concat([budget.parsed_findings, found]) if found.height else budget.parsed_findings
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
