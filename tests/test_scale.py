@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLE
 
 import budgettui
-from budgettui import cache, model, schema
+from budgettui import cache, model, schema, snapshot
 from budgettui.audit import RULES, check_budget
 from budgettui.sources import read_source
 
@@ -192,6 +192,54 @@ def test_a_damaged_entry_is_parsed_again_and_replaced(corpus, own_cache, parses,
     assert parses == ["alpha", "alpha"]
 
 
+def test_a_corpus_loaded_before_is_read_back_whole(corpus, own_cache, parses, monkeypatch, tmp_path):
+    first = budgettui.load(corpus, jobs=1)
+    (whole,) = own_cache.rglob("*.corpus")
+    assert whole.parent.name == "corpora" and whole.parent.parent.name == cache.tag()
+
+    def never(*args):
+        raise AssertionError("a document's entry was read")
+
+    monkeypatch.setattr(model, "read_entry", never)
+    moved = corpus.rename(tmp_path / "moved")
+    again = budgettui.load(moved, jobs=1)
+    assert parses == list(NAMES)  # parsed once, then read back whole
+    assert again["documents"]["source_path"].to_list() == [str(moved / f"{n}.txt") for n in NAMES]
+    assert "budget_lines" in again._packed and again.height("budget_lines") == 1743
+    for name in schema.BY_NAME:
+        if name != "documents":
+            assert again[name].equals(first[name]), name
+    assert set(again.stored_checks) == set(NAMES) and again["findings"].equals(first["findings"])
+    assert again.source_lines("gamma", 90, 92) == first.source_lines("gamma", 90, 92)
+    assert again.pages("alpha") == first.pages("alpha")
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty"])
+def test_a_damaged_corpus_is_read_from_its_documents_and_replaced(corpus, own_cache, parses, damage):
+    first = budgettui.load(corpus, jobs=1)
+    (whole,) = own_cache.rglob("*.corpus")
+    data = whole.read_bytes()
+    whole.write_bytes({"flip": data[:5000] + bytes([data[5000] ^ 1]) + data[5001:],
+                       "truncate": data[:-100], "empty": b""}[damage])
+    again = budgettui.load(corpus, jobs=1)
+    assert parses == list(NAMES)  # from the documents' entries, not parsed again
+    same(first, again)
+    assert again["findings"].equals(first["findings"])
+    rewritten = snapshot.restore(whole, list(NAMES), [corpus / f"{n}.txt" for n in NAMES])
+    assert rewritten is not None and rewritten["findings"].equals(first["findings"])  # written again, whole
+
+
+def test_a_corpus_with_a_repeated_document_reads_back_its_duplicates(corpus, own_cache, parses):
+    (corpus / "zeta.txt").write_bytes((corpus / "alpha.txt").read_bytes())
+    with pytest.warns(UserWarning, match="zeta.txt: the same document as"):
+        first = budgettui.load(corpus, jobs=1)
+    with pytest.warns(UserWarning, match="zeta.txt: the same document as"):
+        again = budgettui.load(corpus, jobs=1)
+    assert again.duplicates == first.duplicates == ((corpus / "zeta.txt", corpus / "alpha.txt"),)
+    assert again["documents"]["doc_id"].to_list() == list(NAMES)
+    assert len(list(own_cache.rglob("*.corpus"))) == 1
+
+
 def test_an_entry_of_another_parser_version_is_not_trusted(corpus, own_cache, parses, monkeypatch):
     path = corpus / "alpha.txt"
     budgettui.load(path)
@@ -244,7 +292,7 @@ def test_cache_clear_and_no_cache_on_the_command_line(corpus, tmp_path):
     mine.write_text("not budgettui's")
     result = run("cache", "clear", env_cache=folder)
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"removed 3 cached documents from {folder}\n"
+    assert result.stderr == f"removed 3 cached documents and 1 corpus from {folder}\n"
     assert list(folder.rglob("*.budget")) == [] and mine.read_text() == "not budgettui's"
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
     assert run("cache", "clear", env_cache=folder).stderr == f"removed 0 cached documents from {folder}\n"

@@ -48,6 +48,8 @@ LIMIT_ENV = "BUDGETTUI_CACHE_MAX_MB"
 DEFAULT_LIMIT_MB = 2048
 MAGIC = b"budgettui-cache\x00"
 SUFFIX = ".budget"
+#: A whole corpus loaded before (budgettui.snapshot), kept beside the documents' entries.
+CORPUS_SUFFIX = ".corpus"
 _TAG = re.compile(r"v\d+-[0-9a-f]{16}")
 _FRAME = "frame:"
 
@@ -96,7 +98,8 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def _offsets_bytes(offsets: array) -> bytes:
+def offsets_bytes(offsets: array) -> bytes:
+    """Line offsets (DocumentText.offsets) as little-endian bytes."""
     if sys.byteorder == "little":
         return offsets.tobytes()
     swapped = array(offsets.typecode, offsets)
@@ -104,7 +107,8 @@ def _offsets_bytes(offsets: array) -> bytes:
     return swapped.tobytes()
 
 
-def _offsets_of(data: bytes) -> array:
+def offsets_of(data: bytes) -> array:
+    """The line offsets of `offsets_bytes`."""
     offsets = array("Q")
     offsets.frombytes(data)
     if sys.byteorder != "little":
@@ -121,7 +125,7 @@ def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFr
         buffer = io.BytesIO()
         frame.write_ipc_stream(buffer, compression="lz4")
         blobs.append((_FRAME + name, buffer.getvalue()))
-    blobs += [("text", text.packed), ("offsets", _offsets_bytes(text.offsets))]
+    blobs += [("text", text.packed), ("offsets", offsets_bytes(text.offsets))]
     payload = b"".join(blob for _, blob in blobs)
     header = json.dumps({
         "parser_version": PARSER_VERSION, "fingerprint": fingerprint(), "sha256": sha256,
@@ -175,23 +179,25 @@ def read_entry(path: Path, sha256: str) -> tuple[dict, dict[str, pl.DataFrame], 
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: the last to be pruned
-        return header["meta"], frames, DocumentText(blobs["text"], _offsets_of(blobs["offsets"]))
+        return header["meta"], frames, DocumentText(blobs["text"], offsets_of(blobs["offsets"]))
     except (ValueError, KeyError, TypeError, OSError, pl.exceptions.PolarsError):
         return None
 
 
-def clear(root: Path | None = None) -> int:
-    """Remove every entry (of any parser version) and the folders that held them; the count of
-    entries removed. Only budgettui's own folders and files are touched."""
-    removed = 0
+def clear(root: Path | None = None) -> tuple[int, int]:
+    """Remove every entry (of any parser version) and the folders that held them: the count of
+    documents' entries and of corpora's removed. Only budgettui's own folders and files are
+    touched."""
+    removed = [0, 0]
     for version, folder in _folders(cache_dir() if root is None else root):
         for entry in folder.iterdir():
-            if entry.suffix == SUFFIX or (entry.name.startswith(".") and entry.suffix == ".tmp"):
+            if entry.suffix in (SUFFIX, CORPUS_SUFFIX) or (entry.name.startswith(".") and entry.suffix == ".tmp"):
                 entry.unlink(missing_ok=True)
-                removed += entry.suffix == SUFFIX
+                if entry.suffix != ".tmp":
+                    removed[entry.suffix == CORPUS_SUFFIX] += 1
         _rmdir(folder)
         _rmdir(version)
-    return removed
+    return removed[0], removed[1]
 
 
 def _folders(root: Path) -> Iterator[tuple[Path, Path]]:
@@ -224,14 +230,19 @@ class Entry:
     used: float
     current: bool
 
+    @property
+    def corpus(self) -> bool:
+        """A whole corpus (budgettui.snapshot), not one document."""
+        return self.path.suffix == CORPUS_SUFFIX
+
 
 def entries(root: Path | None = None) -> list[Entry]:
-    """Every entry under the cache folder (of any parser version)."""
+    """Every entry under the cache folder (of any parser version): documents and corpora."""
     found: list[Entry] = []
     current = tag()
     for version, folder in _folders(cache_dir() if root is None else root):
         for path in folder.iterdir():
-            if path.suffix == SUFFIX:
+            if path.suffix in (SUFFIX, CORPUS_SUFFIX):
                 with contextlib.suppress(OSError):
                     info = path.stat()
                     found.append(Entry(path, info.st_size, info.st_mtime, version.name == current))
@@ -266,6 +277,6 @@ def _rmdir(folder: Path) -> None:
         folder.rmdir()
 
 
-__all__ = ["CACHE_ENV", "LIMIT_ENV", "PARSER_VERSION", "Entry", "cache_dir", "clear", "entries",
-           "entry_path", "file_sha256", "fingerprint", "limit_bytes", "prune", "read_entry", "tag",
-           "write_entry"]
+__all__ = ["CACHE_ENV", "CORPUS_SUFFIX", "LIMIT_ENV", "PARSER_VERSION", "Entry", "cache_dir", "clear", "entries",
+           "entry_path", "file_sha256", "fingerprint", "limit_bytes", "offsets_bytes", "offsets_of",
+           "prune", "read_entry", "tag", "write_entry"]

@@ -520,15 +520,16 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Remove every cached document (of any parser version)."""
+    """Remove every cached document and corpus (of any parser version)."""
     from budgettui.cache import cache_dir, clear
 
     folder = cache_dir()
     try:
-        removed = clear(folder)
+        documents, corpora = clear(folder)
     except OSError as exc:
         raise fail(f"{exc.filename or folder}: {_reason(exc)}") from None
-    say_done(f"removed {plural(removed, 'cached document')} from {folder}")
+    also = f" and {plural(corpora, 'corpus', 'corpora')}" if corpora else ""
+    say_done(f"removed {plural(documents, 'cached document')}{also} from {folder}")
 
 
 @cache_app.command("info")
@@ -542,10 +543,13 @@ def cache_info() -> None:
         raise fail(str(exc)) from None
     folder = cache_dir()
     found = entries(folder)
-    current = [e for e in found if e.current]
+    documents = [e for e in found if not e.corpus]
+    current = [e for e in documents if e.current]
     megabytes = sum(e.size for e in found) / 2**20
+    corpora = len(found) - len(documents)
+    also = f" and {plural(corpora, 'corpus', 'corpora')}" if corpora else ""
     print(f"folder   {folder}")
-    print(f"entries  {plural(len(found), 'document')} ({len(current)} of this parser version), "
+    print(f"entries  {plural(len(documents), 'document')} ({len(current)} of this parser version){also}, "
           f"{megabytes:.1f} MB")
     print(f"limit    {limit / 2**20:.0f} MB (BUDGETTUI_CACHE_MAX_MB)" if limit else
           "limit    none (BUDGETTUI_CACHE_MAX_MB=0)")

@@ -217,22 +217,65 @@ def load(*sources: str | Path, jobs: int | None = None, cache: bool = True) -> B
     paths = expand_sources(list(sources))
     duplicates: list[tuple[Path, Path]] = []
     try:
-        return merge(parse_documents(paths, jobs, cache, duplicates), sources, duplicates)
+        return _load(paths, sources, jobs, cache, duplicates)
     finally:
         for path, first in duplicates:
             warnings.warn(f"{path}: the same document as {first} (same sha256); loaded once",
                           stacklevel=2)
 
 
+def _load(paths: list[Path], sources: Sequence[str | Path], jobs: int | None, cache: bool,
+          duplicates: list[tuple[Path, Path]]) -> Budget:
+    """load: a corpus (several files) loaded before is read back whole from the cache
+    (budgettui.snapshot); else its documents are parsed or read from their own entries, merged,
+    and the corpus stored for next time."""
+    digests = [file_sha256(path) for path in paths]
+    root = cache_dir() if cache else None
+    whole = None
+    if root is not None and len(paths) > 1 and all(digests):
+        from budgettui import snapshot
+
+        repeats = _repeats(digests)
+        kept = [path for i, path in enumerate(paths) if i not in repeats]
+        whole = snapshot.corpus_path(root, digests, [path.name for path in paths])  # type: ignore[arg-type]
+        found = snapshot.restore(whole, document_ids(kept), kept)
+        if found is not None:
+            duplicates += [(paths[i], paths[first]) for i, first in repeats.items()]
+            found.duplicates = tuple(duplicates)
+            return found
+    budget = merge(parse_documents(paths, jobs, cache, duplicates, digests), sources, duplicates)
+    if whole is not None and root is not None and not budget.skipped \
+            and len(budget.stored_checks) == budget.height("documents"):
+        from budgettui import snapshot
+
+        if snapshot.store(whole, budget):
+            prune(root, limit_bytes())
+    return budget
+
+
+def _repeats(digests: Sequence[str | None]) -> dict[int, int]:
+    """Each source with the bytes of an earlier one → the first with those bytes."""
+    first: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for i, digest in enumerate(digests):
+        if digest is not None:
+            if digest in first:
+                repeats[i] = first[digest]
+            else:
+                first[digest] = i
+    return repeats
+
+
 def parse_documents(paths: Sequence[Path], jobs: int | None, cache: bool,
-              duplicates: list[tuple[Path, Path]]) -> Iterator[ParsedDocument]:
+                    duplicates: list[tuple[Path, Path]],
+                    digests: Sequence[str | None] | None = None) -> Iterator[ParsedDocument]:
     """The documents of `paths`, parsed (parse_all), in order, each loaded once: a source with
     the bytes (sha256) of an earlier one that was loaded is left out and listed in `duplicates`
     with that one, and gets no doc_id.
 
     A source that is not a regular file (standard input `-`, a pipe …) or that cannot be hashed
     is read here, once, up front; the others are hashed up front."""
-    digests = [file_sha256(path) for path in paths]
+    digests = list(digests) if digests is not None else [file_sha256(path) for path in paths]
     read: dict[int, SourceText | InputError] = {}
     for i, path in enumerate(paths):
         if digests[i] is None:
@@ -241,14 +284,7 @@ def parse_documents(paths: Sequence[Path], jobs: int | None, cache: bool,
             except InputError as error:
                 read[i] = error
             digests[i] = read[i].sha256
-    first: dict[str, int] = {}
-    repeats: dict[int, int] = {}  # a source → the first with the same bytes
-    for i, digest in enumerate(digests):
-        if digest is not None:
-            if digest in first:
-                repeats[i] = first[digest]
-            else:
-                first[digest] = i
+    repeats = _repeats(digests)
     kept = [i for i in range(len(paths)) if i not in repeats]
     used: set[str] = set()
     ids = {i: _unique_id(paths[i].stem, used) for i in kept}
