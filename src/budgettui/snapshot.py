@@ -35,6 +35,8 @@ from budgettui.sources import DocumentText
 
 MAGIC = b"budgettui-corpus\x00"
 FOLDER = "corpora"
+#: Rows of a resource per blob: what is held compressed at a time, writing or reading.
+SLICE_ROWS = 50_000
 
 
 def corpus_path(root: Path, digests: Sequence[str], names: Sequence[str]) -> Path:
@@ -89,7 +91,8 @@ def store(path: Path, budget: Budget) -> bool:
                         writer.blob(f"packed:{name}", blob)
                 else:
                     frame = budget.parsed_findings if name == "findings" else budget.frame(name)
-                    writer.blob(f"frame:{name}", frame=frame)
+                    for part in list(frame.iter_slices(SLICE_ROWS)) or [frame]:  # a slice at a time
+                        writer.blob(f"frame:{name}", frame=part)
             checks = [budget.stored_checks[d].findings for d in doc_ids if d in budget.stored_checks]
             writer.blob("checks", frame=pl.concat(checks) if checks else schema.resource("findings").frame([]))
             for n, doc_id in enumerate(doc_ids):
@@ -114,24 +117,25 @@ def store(path: Path, budget: Budget) -> bool:
 
 def restore(path: Path, doc_ids: Sequence[str], paths: Sequence[Path]) -> Budget | None:
     """The budget stored at `path`, its documents' `source_path` the `paths` given now; None when
-    there is none, or it is not whole, of another parser, or of other documents."""
+    there is none, or it is not whole, of another parser, or of other documents. The file is
+    read a blob at a time, and nothing of it is used before its payload's sha256 is found right."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
-            return None
-        size = int.from_bytes(data[-8:], "little")
-        end = len(data) - 8 - size
-        header = json.loads(data[end:-8])
-        if (header["parser_version"] != PARSER_VERSION or header["fingerprint"] != fingerprint()
-                or header["doc_ids"] != list(doc_ids)):
-            return None
-        payload = memoryview(data)[len(MAGIC):end]
-        if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
-            return None
-        budget = _budget(header, _blobs(payload, header["blobs"]), paths)
+        with path.open("rb") as stream:
+            if stream.read(len(MAGIC)) != MAGIC:
+                return None
+            stream.seek(-8, os.SEEK_END)
+            size = int.from_bytes(stream.read(8), "little")
+            end = stream.seek(-8 - size, os.SEEK_END)
+            header = json.loads(stream.read(size))
+            if (header["parser_version"] != PARSER_VERSION or header["fingerprint"] != fingerprint()
+                    or header["doc_ids"] != list(doc_ids)
+                    or sum(blob[1] for blob in header["blobs"]) != end - len(MAGIC)):
+                return None
+            stream.seek(len(MAGIC))
+            digest = hashlib.sha256()
+            budget = _budget(header, _blobs(stream, header["blobs"], digest), paths)
+            if digest.hexdigest() != header["payload_sha256"]:
+                return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: the last to be pruned
         return budget
@@ -139,17 +143,18 @@ def restore(path: Path, doc_ids: Sequence[str], paths: Sequence[Path]) -> Budget
         return None
 
 
-def _blobs(payload: memoryview, sizes: list[list]) -> Iterator[tuple[str, memoryview]]:
-    at = 0
+def _blobs(stream: BinaryIO, sizes: list[list], digest: hashlib._Hash) -> Iterator[tuple[str, bytes]]:
+    """Each blob of the payload in turn, hashed into `digest`."""
     for name, size in sizes:
-        yield name, payload[at:at + size]
-        at += size
-    if at != len(payload):
-        raise ValueError("the blobs do not fill the payload")
+        blob = stream.read(size)
+        if len(blob) != size:
+            raise ValueError("truncated")
+        digest.update(blob)
+        yield name, blob
 
 
-def _budget(header: dict, blobs: Iterator[tuple[str, memoryview]], paths: Sequence[Path]) -> Budget:
-    frames: dict[str, pl.DataFrame] = {}
+def _budget(header: dict, blobs: Iterator[tuple[str, bytes]], paths: Sequence[Path]) -> Budget:
+    parts: dict[str, list[pl.DataFrame]] = {}
     packed: dict[str, list[bytes]] = {}
     texts: dict[int, bytes] = {}
     offsets: dict[int, array] = {}
@@ -157,15 +162,17 @@ def _budget(header: dict, blobs: Iterator[tuple[str, memoryview]], paths: Sequen
     for name, blob in blobs:
         kind, _, rest = name.partition(":")
         if kind == "frame":
-            frames[rest] = pl.read_ipc_stream(io.BytesIO(blob))
+            parts.setdefault(rest, []).append(pl.read_ipc_stream(io.BytesIO(blob)))
         elif kind == "packed":
-            packed.setdefault(rest, []).append(bytes(blob))
+            packed.setdefault(rest, []).append(blob)
         elif kind == "checks":
             checks = pl.read_ipc_stream(io.BytesIO(blob))
         elif kind == "text":
-            texts[int(rest)] = bytes(blob)
+            texts[int(rest)] = blob
         elif kind == "offsets":
-            offsets[int(rest)] = offsets_of(bytes(blob))
+            offsets[int(rest)] = offsets_of(blob)
+    frames = {name: pl.concat(chunks, rechunk=False) if len(chunks) > 1 else chunks[0]
+              for name, chunks in parts.items()}
     doc_ids = header["doc_ids"]
     if set(frames) | set(packed) != set(schema.BY_NAME) or checks is None or len(paths) != len(doc_ids):
         raise ValueError("not a whole budget")
@@ -173,9 +180,9 @@ def _budget(header: dict, blobs: Iterator[tuple[str, memoryview]], paths: Sequen
         pl.Series("source_path", [str(p) for p in paths], pl.String))
     from budgettui.model import _split
 
-    parts = _split(checks)
+    split = _split(checks)
     empty = schema.resource("findings").frame([])
-    stored = {d: Checks(parts.get(d, empty), checked, broken) for d, (checked, broken) in header["checks"].items()}
+    stored = {d: Checks(split.get(d, empty), checked, broken) for d, (checked, broken) in header["checks"].items()}
     return Budget(
         frames, {d: DocumentText(texts[n], offsets[n]) for n, d in enumerate(doc_ids)}, checked=False,
         pages={d: tuple(p) for d, p in zip(doc_ids, header["pages"], strict=True)}, checks=stored,
