@@ -6,10 +6,13 @@ Writes N text documents into a temporary folder — the sample with a distinct d
 and its amounts multiplied by a per-document factor (sums stay exact) — then, each measurement
 in a fresh process:
 
-- load + checks (cold, no cache) with 1 and with 2 jobs, and their ratio;
+- load + checks (cold, no cache) with 1 and with 2 jobs, and their ratio (the checks run in the
+  worker processes, beside the parse; here they are the `findings` resource);
 - the peak resident memory of the loading process and of its worker processes;
-- the checks alone per document, at 10 and at N documents (and their ratio: 1 is linear);
-- a second load with the cache, as a fraction of the first (cold) one;
+- a second load with the cache, as a fraction of the first (cold) one, and its memory once
+  every resource is unpacked (budget_lines and indicators wait, packed, until asked for);
+- the rules alone per document, run again in one process, at 10 and at N documents (and their
+  ratio: 1 is linear);
 - `export --dataset` (2 jobs, no cache, validation included): its time and peak RSS as ratios
   of the load alone (2 jobs, no cache, no checks) measured in the same run, and its peak RSS
   at N/5 and at N documents (constant memory: the ratio stays near 1).
@@ -61,25 +64,37 @@ def generate(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def measure(folder: str, jobs: int, cache: bool, checks: bool) -> None:
-    """(in a child process) Load the folder, then the checks; print times and peak memory."""
+def measure(folder: str, jobs: int, cache: bool, checks: str) -> None:
+    """(in a child process) Load the folder, then the checks; print times and peak memory.
+
+    `checks`: "" none; "findings" the findings resource (the checks run where the documents
+    were parsed, in the workers, or read from the cache); "rules" every rule run again in this
+    process (what the checks cost per document, whatever runs them)."""
     import resource
 
     import budgettui
-    from budgettui.audit import check_budget
+    from budgettui.audit import RULES, check_budget
 
     start = time.perf_counter()
     budget = budgettui.load(folder, jobs=jobs, cache=cache)
     loaded, cpu = time.perf_counter(), time.process_time()
-    report = check_budget(budget) if checks else None
+    findings = None
+    if checks == "findings":
+        findings = budget["findings"].height
+    elif checks == "rules":
+        findings = len(check_budget(budget, only=list(RULES)).findings) + budget.parsed_findings.height
     checked = time.perf_counter()
-    print(json.dumps({
+    figures = {
         "documents": budget["documents"].height, "load": loaded - start, "checks": checked - loaded,
-        "checks_cpu": time.process_time() - cpu,
-        "findings": len(report.findings) if report else None,
+        "checks_cpu": time.process_time() - cpu, "findings": findings,
         "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }))
+    }
+    if cache:  # then every resource unpacked (budget_lines and indicators wait until asked for)
+        for name in budget.resources:
+            budget[name]
+        figures["rss_unpacked_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
 
 
 def measure_dataset(folder: str, jobs: int, target: str) -> None:
@@ -120,7 +135,7 @@ def dataset_figures(root: Path, large: Path, count: int, cache_dir: Path) -> Non
     fifth = root / "fifth"
     fifth.mkdir(exist_ok=True)
     generate(fifth, max(10, count // 5))
-    load = child(large, 2, False, False, cache_dir)
+    load = child(large, 2, False, "", cache_dir)
     export = dataset_child(large, 2, root / "dataset")
     less = dataset_child(fifth, 2, root / "dataset-fifth")
     print(f"load alone, 2 jobs:     {load['load']:7.1f} s   peak RSS {load['rss_self_mb']:.0f} MB "
@@ -137,10 +152,10 @@ def dataset_figures(root: Path, large: Path, count: int, cache_dir: Path) -> Non
           f"({export['rss_written_mb'] / less['rss_written_mb']:.2f} before the validation)")
 
 
-def child(folder: Path, jobs: int, cache: bool, checks: bool, cache_dir: Path) -> dict:
+def child(folder: Path, jobs: int, cache: bool, checks: str, cache_dir: Path) -> dict:
     env = {**os.environ, "BUDGETTUI_CACHE_DIR": str(cache_dir)}
     out = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(jobs), str(int(cache)),
-                          str(int(checks))], capture_output=True, text=True, env=env, check=True)
+                          checks], capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout)
 
 
@@ -160,8 +175,8 @@ def main() -> None:
             dataset_figures(root, large, count, cache_dir)
             return
 
-        one = child(large, 1, False, True, cache_dir)
-        two = child(large, 2, False, True, cache_dir)
+        one = child(large, 1, False, "findings", cache_dir)
+        two = child(large, 2, False, "findings", cache_dir)
         print(f"load + checks, 1 job:  {one['load']:7.1f} s + {one['checks']:6.1f} s "
               f"= {one['load'] + one['checks']:7.1f} s   peak RSS {one['rss_self_mb']:.0f} MB")
         print(f"load + checks, 2 jobs: {two['load']:7.1f} s + {two['checks']:6.1f} s "
@@ -171,22 +186,27 @@ def main() -> None:
               f"load + checks {(two['load'] + two['checks']) / (one['load'] + one['checks']):.2f}")
         assert one["findings"] == two["findings"]
 
-        ten = child(small, 1, False, True, cache_dir)
-        for clock, key in (("wall", "checks"), ("CPU", "checks_cpu")):
-            per_small, per_large = ten[key] / 10, one[key] / count
-            print(f"checks per document ({clock}): {per_small * 1000:.0f} ms at 10, "
-                  f"{per_large * 1000:.0f} ms at {count} (ratio {per_large / per_small:.2f})")
-
-        cold = child(large, 2, True, False, cache_dir)
-        warm = child(large, 2, True, False, cache_dir)
+        cold = child(large, 2, True, "", cache_dir)
+        warm = child(large, 2, True, "", cache_dir)
         print(f"load with the cache: cold {cold['load']:.1f} s, again {warm['load']:.2f} s "
-              f"({warm['load'] / cold['load']:.3f} of the cold load)   peak RSS {warm['rss_self_mb']:.0f} MB")
+              f"({warm['load'] / cold['load']:.3f} of the cold load)   peak RSS {warm['rss_self_mb']:.0f} MB, "
+              f"{warm['rss_unpacked_mb']:.0f} MB with every resource unpacked "
+              f"({warm['rss_unpacked_mb'] / count:.2f} MB per document)")
+
+        # the rules themselves, run again in one process over the documents (cached above)
+        ten = child(small, 1, True, "rules", cache_dir)
+        rules = child(large, 1, True, "rules", cache_dir)
+        assert rules["findings"] == two["findings"]
+        for clock, key in (("wall", "checks"), ("CPU", "checks_cpu")):
+            per_small, per_large = ten[key] / 10, rules[key] / count
+            print(f"rules per document ({clock}): {per_small * 1000:.0f} ms at 10, "
+                  f"{per_large * 1000:.0f} ms at {count} (ratio {per_large / per_small:.2f})")
         dataset_figures(root, large, count, cache_dir)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
-        measure(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] == "1")
+        measure(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] if len(sys.argv) > 5 else "")
     elif len(sys.argv) > 1 and sys.argv[1] == "--measure-dataset":
         measure_dataset(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:

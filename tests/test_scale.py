@@ -343,7 +343,8 @@ def test_budget_lines_stay_packed_until_asked_for(corpus):
     budget = budgettui.load(corpus, jobs=1, cache=False)
     assert "budget_lines" in budget and "budget_lines" in budget._packed
     assert budget.height("budget_lines") == 3 * 581 and "budget_lines=1743" in repr(budget)
-    assert "budget_lines" in budget._packed  # still packed
+    assert set(budget._packed) == {"budget_lines", "indicators"}  # still packed
+    assert budget.height("indicators") == 3 * 846
     lines = budget["budget_lines"]
     assert lines.height == 1743 and "budget_lines" not in budget._packed
     assert lines.filter(pl.col("doc_id") == "beta").equals(budgettui.load(corpus / "beta.txt")["budget_lines"])
