@@ -114,7 +114,12 @@ class Budget:
         """A resource (as `frame` gives it; "findings": the parsers' findings) split by document,
         once: what the consistency rules read, document after document."""
         if name not in self._parts:
-            self._parts[name] = _split(self.parsed_findings if name == "findings" else self.frame(name))
+            frame = self.parsed_findings if name == "findings" else self.frame(name)
+            documents = self._frames["documents"]
+            if documents.height == 1:  # one document (as a worker checks it): no split
+                self._parts[name] = {documents["doc_id"][0]: frame} if frame.height else {}
+            else:
+                self._parts[name] = _split(frame)
         return self._parts[name]
 
     def __contains__(self, name: object) -> bool:

@@ -27,6 +27,7 @@ def clean(name: str | None) -> str:
     return _NUMBERING.sub("", unit_key(name or ""))
 
 
+@functools.lru_cache(maxsize=1024)
 def label(resource: str, column: str) -> str:
     """The Chinese title of a column (from the schema)."""
     return schema.resource(resource).column(column).zh
