@@ -10,7 +10,7 @@ they restate table 12 per project and would count the same money twice.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -188,19 +188,25 @@ def _item(resource: str, row: dict[str, Any]) -> str | None:
     return None
 
 
-def _row_kind(row: dict[str, Any], codes: set[str]) -> str:
-    """total, subtotal, group or item: the parser's row_kind, else from the code tree."""
+def _row_kind(row: dict[str, Any], parents: set[str]) -> str:
+    """total, subtotal, group or item: the parser's row_kind, else from the code tree
+    (`parents`: the codes that begin a longer code of the table, `_parents`)."""
     if row.get("row_kind"):
         return row["row_kind"]
     if "code" in row:
         code = row["code"]
         if not code:
             return "total"
-        return "subtotal" if any(c != code and c.startswith(code) for c in codes) else "item"
+        return "subtotal" if code in parents else "item"
     level = row.get("level")
     if level == "department":
         return "total"
     return "subtotal" if level == "unit" else "item"
+
+
+def _parents(codes: set[str]) -> set[str]:
+    """Every proper beginning of the codes: a code among them has a longer code under it."""
+    return {code[:end] for code in codes for end in range(1, len(code))}
 
 
 def _row_key(resource: schema.Resource, row: dict[str, Any]) -> str:
@@ -220,10 +226,26 @@ def _table_no(resource: schema.Resource, row: dict[str, Any]) -> int:
     return resource.table_no or 0
 
 
-def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, int | None]) -> list[dict]:
-    """The budget lines of one resource: one per printed (non-null) amount."""
-    measures = [c for c in resource.columns if c.type == "money"]
-    codes = set(frame["code"].drop_nulls()) if "code" in frame.columns else set()
+class _Measure(NamedTuple):
+    """An amount column of a resource, with what each of its budget lines says of it."""
+
+    name: str
+    label: str
+    fund_source: str | None
+    expenditure_type: str | None
+
+
+def _measures(resource: schema.Resource) -> list[_Measure]:
+    return [_Measure(c.name, c.zh, fund_source(resource.name, c.name), expenditure_type(resource.name, c.name))
+            for c in resource.columns if c.type == "money"]
+
+
+def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, int | None],
+              printed: dict[tuple[str, int], dict[str, Any]]) -> list[dict]:
+    """The budget lines of one resource: one per printed (non-null) amount; `printed`: the
+    source_tables rows by (doc_id, table_no)."""
+    measures = _measures(resource)
+    parents = _parents(set(frame["code"].drop_nulls())) if "code" in frame.columns else set()
     lines: list[dict[str, Any]] = []
     for row in frame.iter_rows(named=True):
         base = {
@@ -237,24 +259,30 @@ def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, i
             "classification": CLASSIFICATION.get(resource.name),
             "code": row.get("code"),
             "item": _item(resource.name, row),
-            "row_kind": _row_kind(row, codes),
+            "row_kind": _row_kind(row, parents),
             "unit_id": row.get("unit_id"),
             "project_id": row.get("project_id"),
             "source_line": row.get("source_line"),
         }
-        for column in measures:
-            amount = row[column.name]
+        source = printed.get((base["doc_id"], base["table_no"]), {})
+        unit = source.get("printed_unit") or "万元"
+        prefix = f"{row['doc_id']}:{base['table_no']:02d}:{resource.name}:{base['row_key']}:"
+        for measure in measures:
+            amount = row[measure.name]
             if amount is None:
                 continue
             lines.append({
                 **base,
-                "line_id": f"{row['doc_id']}:{base['table_no']:02d}:{resource.name}:"
-                           f"{base['row_key']}:{column.name}",
-                "measure": column.name,
-                "fund_source": fund_source(resource.name, column.name),
-                "expenditure_type": expenditure_type(resource.name, column.name),
+                "line_id": prefix + measure.name,
+                "measure": measure.name,
+                "fund_source": measure.fund_source,
+                "expenditure_type": measure.expenditure_type,
                 "amount_wan": amount,
                 "amount_yuan": (amount * _WAN).quantize(_CENT),
+                "table_title": source.get("title"),
+                "printed_unit": unit,
+                "column_label": measure.label,
+                "printed": _as_printed(amount, unit),
             })
     return lines
 
@@ -267,14 +295,7 @@ def budget_lines(frames: dict[str, pl.DataFrame], other: list[dict[str, Any]] | 
     printed = {(r["doc_id"], r["table_no"]): r for r in frames["source_tables"].iter_rows(named=True)}
     rows: list[dict[str, Any]] = []
     for name in AMOUNT_RESOURCES:
-        resource = schema.resource(name)
-        for row in _lines_of(resource, frames[name], years):
-            source = printed.get((row["doc_id"], row["table_no"]), {})
-            unit = source.get("printed_unit") or "万元"
-            row.update(table_title=source.get("title"), printed_unit=unit,
-                       column_label=resource.column(row["measure"]).zh,
-                       printed=_as_printed(row["amount_wan"], unit))
-            rows.append(row)
+        rows += _lines_of(schema.resource(name), frames[name], years, printed)
     for row in other or []:
         rows.append({**row, "year": years.get(row["doc_id"])})
     return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"], maintain_order=True)
