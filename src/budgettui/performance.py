@@ -474,6 +474,13 @@ def _compose(value: str | None, direction: str | None, unit: str | None) -> str 
 _NAME_UNIT = re.compile(r"[（(]([^\d（）()]{1,8})[)）]$")
 
 
+@lru_cache(maxsize=8192)
+def _grid_role(cell: str) -> str | None:
+    """The role of a grid header cell (GRID_COLUMNS), else None; cached, as `_classify`."""
+    key = "".join(cell.split())
+    return next((role for pattern, role in GRID_COLUMNS if key and pattern.search(key)), None)
+
+
 class _Cells(NamedTuple):
     """A single-period grid row, by role."""
 
@@ -496,12 +503,7 @@ class _ColumnGrid:
 
     @classmethod
     def from_header(cls, cells: list[str]) -> _ColumnGrid | None:
-        roles: list[tuple[int, str]] = []
-        for col, cell in enumerate(cells):
-            key = "".join(cell.split())
-            role = next((r for pattern, r in GRID_COLUMNS if key and pattern.search(key)), None)
-            if role:
-                roles.append((col, role))
+        roles = [(col, role) for col, cell in enumerate(cells) if cell and (role := _grid_role(cell))]
         names = [role for _, role in roles]
         if names.count("name") != 1 or names.count("level2") != 1 or "value" not in names:
             return None
@@ -706,6 +708,17 @@ def _labels(cells: list[str]) -> list[tuple[int, str]]:
     return [(i, label) for i, c in enumerate(cells) if c and (label := _label(c))]
 
 
+def _key(cell: str) -> str:
+    """A cell without any whitespace (how labels and column headers are compared)."""
+    return "".join(cell.split())
+
+
+def _names(line: Line, cells: list[str], word: str) -> bool:
+    """Whether a cell of the line is `word` once its whitespace is removed (the line's text
+    must hold the word's last character: most lines are ruled out without a join)."""
+    return word[-1] in line.text and any(_key(c) == word for c in cells)
+
+
 def _is_title(text: str) -> bool:
     return title_kind(text) is not None
 
@@ -821,10 +834,9 @@ class _Table:
         filled = [c for c in cells if c]
         plain = "\t" not in line.text.strip()
         alone = len(filled) == 1 and cells[0] != ""  # text in the first column only
-        keys = ["".join(c.split()) for c in cells]
-        if self.wide is not None or (self.phase == "head" and WIDE_MARK in keys):
-            return self._wide_line(line, cells, keys, alone)
-        if self.phase == "head" and (unit_line := WIDE_UNIT_RE.match(keys[0] if keys else "")):
+        if self.wide is not None or (self.phase == "head" and _names(line, cells, WIDE_MARK)):
+            return self._wide_line(line, cells, [_key(c) for c in cells], alone)
+        if self.phase == "head" and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
             self.last_line, self.unit_name = line.no, unit_line.group(1)
             self.funds_unit = _funds_unit(cells) or self.funds_unit
             return True

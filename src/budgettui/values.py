@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 _AMOUNT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 #: Cells that print "nothing" rather than a number.
@@ -106,6 +107,7 @@ def _split_suffix(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+@lru_cache(maxsize=8192)  # indicator values repeat (`≥90%`, `100%`); the result is immutable
 def parse_target(value: str | None) -> tuple[str | None, Decimal | None, str | None]:
     """A printed target → (operator, number, unit); qualitative text → (None, None, None).
 
