@@ -45,21 +45,24 @@ def parse_amount(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
-    cell = text.strip().replace(" ", "")
-    if cell in _EMPTY:
+    value = _amount_of(text)
+    if value is not None:
+        return value
+    if text.strip().replace(" ", "") in _EMPTY:
         return None
-    value = _exact(cell, _MONEY_LIMIT, _CENT) if _AMOUNT.fullmatch(cell) else None
-    if value is None:
-        raise AmountError(f"not an amount: {text!r}")
-    return value
+    raise AmountError(f"not an amount: {text!r}")
 
 
 def is_amount(text: str | None) -> bool:
     """True when the cell holds a number (not when it is empty)."""
-    if text is None:
-        return False
+    return text is not None and _amount_of(text) is not None
+
+
+@lru_cache(maxsize=8192)  # a cell is often tested (is_amount), then parsed
+def _amount_of(text: str) -> Decimal | None:
+    """The exact amount a cell prints (spaces ignored), else None."""
     cell = text.strip().replace(" ", "")
-    return bool(_AMOUNT.fullmatch(cell)) and _exact(cell, _MONEY_LIMIT, _CENT) is not None
+    return _exact(cell, _MONEY_LIMIT, _CENT) if _AMOUNT.fullmatch(cell) else None
 
 
 # Indicator targets (指标值) ------------------------------------------------------------------
