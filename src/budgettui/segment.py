@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from budgettui import vocabulary as vocab
 from budgettui.sources import Line
 
-_TOC = re.compile(r"\.{4,}|…{2,}|\t\s*\d+\s*$")
+#: A table-of-contents entry ends in dot leaders (`....`, `……`) or a TAB and a page number.
+_TOC_LEADERS = ("....", "……")
+_TOC_PAGE = re.compile(r"\t\s*\d+$")
 PERFORMANCE_TITLE = vocab.PERFORMANCE_TITLE
 #: A numbered section heading of the narrative: 一、… to 二十、…
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(\S.*)$")
@@ -71,8 +73,14 @@ def single_text(line: Line) -> str | None:
 
 
 def is_toc(line: Line) -> bool:
-    """Table-of-contents entries end in dot leaders or a page number."""
-    return bool(_TOC.search(line.text))
+    """Table-of-contents entries end in dot leaders or a page number (after a TAB, spaces
+    around it allowed: looked for from the last TAB of the text without trailing spaces)."""
+    text = line.text
+    if any(leader in text for leader in _TOC_LEADERS):
+        return True
+    text = text.rstrip()
+    tab = text.rfind("\t")
+    return tab >= 0 and _TOC_PAGE.match(text, tab) is not None
 
 
 def table_title(text: str) -> tuple[int, int] | None:
