@@ -71,6 +71,7 @@ from budgettui.values import is_amount, parse_amount, parse_target
 TITLE = "项目支出绩效目标表"
 IMPLEMENTATION, ANNUAL = "implementation", "annual"
 PERIODS = (IMPLEMENTATION, ANNUAL)
+_BOTH_PERIODS = frozenset(PERIODS)
 #: The periods as findings messages name them.
 PERIOD_ZH = {IMPLEMENTATION: "实施期", ANNUAL: "年度"}
 PROJECT, DEPARTMENT = "project", "department"
@@ -799,9 +800,12 @@ class _Table:
     def two_period(self) -> bool:
         """The header block prints both periods (实施期 and 年度 totals or goals): the grid is
         the two-period one, even when it prints one half only."""
-        totals = {IMPLEMENTATION if name.startswith("total") else ANNUAL
-                  for name in self.totals_seen}
-        return set(PERIODS) in (totals, self.goal_labels)
+        if self.goal_labels == _BOTH_PERIODS:
+            return True
+        if len(self.totals_seen) < len(PERIODS):
+            return False
+        totals = {IMPLEMENTATION if name.startswith("total") else ANNUAL for name in self.totals_seen}
+        return totals == _BOTH_PERIODS
 
     @property
     def blank_form(self) -> bool:
@@ -1269,7 +1273,7 @@ class _Builder:
             row[f"annual_{part}"] = fields.get(f"annual_{part}")
         scale = SCALES.get(table.funds_unit or "元", Decimal(1))
         for name, value in row.items():
-            if name.startswith(("total_", "annual_")) and value is not None:
+            if value is not None and name.startswith(("total_", "annual_")):
                 row[name] = (value * scale).quantize(CENT)
         self.result.targets.append(row)
         self._check_funds(perf_id, table)
