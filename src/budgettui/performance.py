@@ -148,7 +148,9 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    text = _SPACES.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    if "<" in text:  # every tag starts so
+        text = _TAG.sub(" ", text)
+    text = _SPACES.sub(" ", html.unescape(text)).strip()
     return text or None
 
 
@@ -217,7 +219,7 @@ def _classify(cell: str) -> tuple[str, str] | None:
 
 def _tokens(cells: list[str]) -> list[_Token]:
     return [
-        _Token(*kind_text, col)
+        _Token(kind_text[0], kind_text[1], col)
         for col, cell in enumerate(cells)
         if cell and (kind_text := _classify(cell)) is not None
     ]

@@ -20,6 +20,8 @@ from budgettui.sources import Line
 #: A table-of-contents entry ends in dot leaders (`....`, `……`) or a TAB and a page number.
 _TOC_LEADERS = ("....", "……")
 _TOC_PAGE = re.compile(r"\t\s*\d+$")
+#: Dot leaders and what follows them (a contents entry's page number).
+_LEADERS_ON = re.compile(r"[.…·]{2,}.*$")
 PERFORMANCE_TITLE = vocab.PERFORMANCE_TITLE
 #: A numbered section heading of the narrative: 一、… to 二十、…
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(\S.*)$")
@@ -174,7 +176,7 @@ class _Segmenter:
         the part or table it heads."""
         toc = is_toc(line)
         if toc:
-            entry = re.sub(r"[.…·]{2,}.*$", "", line.cells[0]).strip()
+            entry = _LEADERS_ON.sub("", line.cells[0]).strip()
             kind = vocab.table_kind(entry)[0] if entry else None
             if kind:
                 self.seg.listed.add(kind.no)
