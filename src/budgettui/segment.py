@@ -70,17 +70,20 @@ def single_text(line: Line) -> str | None:
     """The text of a line that holds one non-empty cell (titles, headings), else None."""
     if "\t" not in line.text:  # one cell
         return line.text.strip() or None
-    cells = [c for c in line.cells if c]
-    return cells[0] if len(cells) == 1 else None
+    filled = filter(None, line.cells)
+    first = next(filled, None)
+    return first if next(filled, None) is None else None
 
 
 def is_toc(line: Line) -> bool:
     """Table-of-contents entries end in dot leaders or a page number (after a TAB, spaces
     around it allowed: looked for from the last TAB of the text without trailing spaces)."""
     text = line.text
-    if any(leader in text for leader in _TOC_LEADERS):
+    if _TOC_LEADERS[0] in text or _TOC_LEADERS[1] in text:
         return True
     text = text.rstrip()
+    if not text[-1:].isdecimal():  # `\d` is a decimal digit
+        return False
     tab = text.rfind("\t")
     return tab >= 0 and _TOC_PAGE.match(text, tab) is not None
 
