@@ -309,7 +309,8 @@ class _Columns:
         level2, *texts = self.halves[index]
         if half.level2 is not None and half.level2_col != level2:
             return False
-        return all(col == want for col, want in zip(half.cols, texts, strict=False))
+        shared = min(len(half.cols), len(texts))  # the columns both have
+        return half.cols[:shared] == texts[:shared]
 
 
 @dataclass(slots=True)
@@ -358,7 +359,7 @@ class _Grid:
         raw = "\t".join(cells).rstrip("\t")
         found: list[_Indicator] = []
         for index, half, mirrored in placed:
-            other = next((h for i, h, _ in placed if i != index and h is not half), None)
+            other = _other_half(placed, index, half)
             level2, inferred = self._level2(index, half, row, other)
             side = self.sides[index]
             side.level2, side.placeholder = level2, half.placeholder
@@ -434,6 +435,14 @@ class _Grid:
         name, value = _name_value(half.texts)
         return _Indicator(period, level1, level2, name, value,
                           flag or ("repaired" if repaired else None), raw, no)
+
+
+def _other_half(placed: list[tuple[int, _Half, bool]], index: int, half: _Half) -> _Half | None:
+    """The half placed beside `half` (at another index), if any."""
+    for i, other, _ in placed:
+        if i != index and other is not half:
+            return other
+    return None
 
 
 def _join_fragments(items: list[_Indicator]) -> list[_Indicator]:
@@ -729,8 +738,11 @@ def _is_title(text: str) -> bool:
 _FOOTER_LABELS = ("负责人", "经办人", "联系电话", "填报日期")
 
 
+_FOOTER_WORD = re.compile("|".join(map(re.escape, _FOOTER_LABELS)))
+
+
 def _is_footer(text: str, cells: list[str]) -> bool:
-    if not any(label in text for label in _FOOTER_LABELS):
+    if not _FOOTER_WORD.search(text):
         return False
     return any(c.startswith(_FOOTER_LABELS) for c in cells)
 
@@ -1040,9 +1052,8 @@ class _Table:
                     self.goal_columns[i] = label[5:]
             elif label != "ignore":
                 self._text_field(label, values)
-                first = next((c for c in range(i + 1, end) if cells[c]), None)
-                if values and label in _WRAPPABLE and first is not None:
-                    self.wrap = (label, first)
+                if values and label in _WRAPPABLE:  # the column of its first value
+                    self.wrap = (label, next(c for c in range(i + 1, end) if cells[c]))
 
     def _unlabelled(self, no: int, cells: list[str]) -> None:
         """A header-block line without labels: the value of a label printed just above, or
@@ -1102,8 +1113,8 @@ class _Table:
             return
         self.funds_labelled.add(name)
         value = values[0] if values else None
-        suffixed = _UNIT_SUFFIX.match(value or "")
-        if suffixed and not is_amount(value) and is_amount(suffixed.group(1)):
+        suffixed = None if is_amount(value) else _UNIT_SUFFIX.match(value or "")
+        if suffixed and is_amount(suffixed.group(1)):
             value = suffixed.group(1)  # `337770.89万元`: the unit printed in the cell
             self.funds_unit = self.funds_unit or suffixed.group(2)
         self.set(name, _money(value if value and is_amount(value) else None))

@@ -28,9 +28,9 @@ def money_text(value: Decimal) -> str:
     """An amount with the places it needs, at least two: `25552.62`, `319.688`, `0.00`; a
     whole number printed without places stays so (`55`)."""
     text = format(value, "f")
-    if value.as_tuple().exponent >= 0:  # type: ignore[operator]
+    head, point, tail = text.partition(".")
+    if not point:  # no places: the exponent is 0 or more
         return text
-    head, _, tail = text.partition(".")
     return f"{head}.{tail.rstrip('0').ljust(2, '0')}"
 
 
