@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from budgettui import schema
+from budgettui.values import money_text
 
 #: Multiplier from the unit printed to 元.
 FACTORS: dict[str, int] = {"万元": 10000, "元": 1, "千元": 1000, "亿元": 100000000}
@@ -303,8 +304,6 @@ def budget_lines(frames: dict[str, pl.DataFrame], other: list[dict[str, Any]] | 
 
 def _as_printed(wan: Decimal, unit: str) -> str:
     """An amount in the unit its table printed: 25552.62 (万元), 3196880.00 (元)."""
-    from budgettui.values import money_text
-
     return money_text(wan * _WAN / FACTORS.get(unit, 10000))
 
 

@@ -849,7 +849,7 @@ class _Table:
     def feed(self, line: Line) -> bool:
         """Take one non-blank line; False when the line is no longer part of the table."""
         cells = line.cells
-        filled = [c for c in cells if c]
+        filled = list(filter(None, cells))
         plain = "\t" not in line.text.strip()
         alone = len(filled) == 1 and cells[0] != ""  # text in the first column only
         if self.wide is not None or (self.phase == "head" and _names(line, cells, WIDE_MARK)):
