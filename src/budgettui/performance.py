@@ -803,6 +803,7 @@ class _Table:
     goal_labels: set[str] = field(default_factory=set)
     goal_columns: dict[int, str] = field(default_factory=dict)
     wrap: tuple[str, int] | None = None  # the last text field and the column of its value
+    both_periods: bool = False  # `two_period`, once it is True
 
     @property
     def empty(self) -> bool:
@@ -814,12 +815,10 @@ class _Table:
     def two_period(self) -> bool:
         """The header block prints both periods (实施期 and 年度 totals or goals): the grid is
         the two-period one, even when it prints one half only."""
-        if self.goal_labels == _BOTH_PERIODS:
-            return True
-        if len(self.totals_seen) < len(PERIODS):
-            return False
-        totals = {IMPLEMENTATION if name.startswith("total") else ANNUAL for name in self.totals_seen}
-        return totals == _BOTH_PERIODS
+        if not self.both_periods:  # once both are printed, they stay so
+            totals = {IMPLEMENTATION if name.startswith("total") else ANNUAL for name in self.totals_seen}
+            self.both_periods = _BOTH_PERIODS in (totals, self.goal_labels)
+        return self.both_periods
 
     @property
     def blank_form(self) -> bool:
