@@ -38,3 +38,12 @@ def test_frame_leaves_other_values_to_polars_own_conversion() -> None:
     assert money.frame([{"doc_id": "d", "total": 3}])["total"].to_list() == [Decimal("3.000000")]
     with pytest.raises(TypeError):
         money.frame([{"doc_id": "d", "total": 3}, {"doc_id": "d", "total": Decimal("1.5")}])
+
+
+def test_frame_of_columns_takes_values_by_column_and_nulls_the_rest() -> None:
+    frame = schema.resource("source_tables").frame_of_columns(
+        {"doc_id": ["d", "d"], "table_no": [1, 12], "title": ["2026年部门收支总表", "项目支出表"]}, 2)
+    assert frame.columns == schema.resource("source_tables").column_names
+    assert frame["table_no"].to_list() == [1, 12]
+    assert frame["title"].to_list() == ["2026年部门收支总表", "项目支出表"]
+    assert frame["rows"].dtype == pl.Int64 and frame["rows"].to_list() == [None, None]

@@ -241,50 +241,36 @@ def _measures(resource: schema.Resource) -> list[_Measure]:
             for c in resource.columns if c.type == "money"]
 
 
+#: What a budget line takes from its source row, then from its amount (`_lines_of`).
+_ROW_FIELDS = ("doc_id", "year", "table_no", "resource", "row_key", "side", "direction", "classification",
+               "code", "item", "row_kind", "unit_id", "project_id", "source_line", "table_title",
+               "printed_unit")
+_AMOUNT_FIELDS = ("line_id", "measure", "fund_source", "expenditure_type", "amount_wan", "amount_yuan",
+                  "column_label", "printed")
+
+
 def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, int | None],
-              printed: dict[tuple[str, int], dict[str, Any]]) -> list[dict]:
-    """The budget lines of one resource: one per printed (non-null) amount; `printed`: the
-    source_tables rows by (doc_id, table_no)."""
+              printed: dict[tuple[str, int], dict[str, Any]]) -> list[tuple]:
+    """The budget lines of one resource, one per printed (non-null) amount, each the values of
+    _ROW_FIELDS then _AMOUNT_FIELDS; `printed`: the source_tables rows by (doc_id, table_no)."""
     measures = _measures(resource)
     parents = _parents(set(frame["code"].drop_nulls())) if "code" in frame.columns else set()
-    lines: list[dict[str, Any]] = []
+    lines: list[tuple] = []
     for row in frame.iter_rows(named=True):
-        base = {
-            "doc_id": row["doc_id"],
-            "year": years.get(row["doc_id"]),
-            "table_no": _table_no(resource, row),
-            "resource": resource.name,
-            "row_key": _row_key(resource, row),
-            "side": row.get("side"),
-            "direction": _direction(resource.name, row),
-            "classification": CLASSIFICATION.get(resource.name),
-            "code": row.get("code"),
-            "item": _item(resource.name, row),
-            "row_kind": _row_kind(row, parents),
-            "unit_id": row.get("unit_id"),
-            "project_id": row.get("project_id"),
-            "source_line": row.get("source_line"),
-        }
-        source = printed.get((base["doc_id"], base["table_no"]), {})
+        doc_id, table_no, row_key = row["doc_id"], _table_no(resource, row), _row_key(resource, row)
+        source = printed.get((doc_id, table_no), {})
         unit = source.get("printed_unit") or "万元"
-        prefix = f"{row['doc_id']}:{base['table_no']:02d}:{resource.name}:{base['row_key']}:"
+        facts = (doc_id, years.get(doc_id), table_no, resource.name, row_key, row.get("side"),
+                 _direction(resource.name, row), CLASSIFICATION.get(resource.name), row.get("code"),
+                 _item(resource.name, row), _row_kind(row, parents), row.get("unit_id"),
+                 row.get("project_id"), row.get("source_line"), source.get("title"), unit)
+        prefix = f"{doc_id}:{table_no:02d}:{resource.name}:{row_key}:"
         for measure in measures:
             amount = row[measure.name]
-            if amount is None:
-                continue
-            lines.append({
-                **base,
-                "line_id": prefix + measure.name,
-                "measure": measure.name,
-                "fund_source": measure.fund_source,
-                "expenditure_type": measure.expenditure_type,
-                "amount_wan": amount,
-                "amount_yuan": (amount * _WAN).quantize(_CENT),
-                "table_title": source.get("title"),
-                "printed_unit": unit,
-                "column_label": measure.label,
-                "printed": _as_printed(amount, unit),
-            })
+            if amount is not None:
+                lines.append((*facts, prefix + measure.name, measure.name, measure.fund_source,
+                              measure.expenditure_type, amount, (amount * _WAN).quantize(_CENT),
+                              measure.label, _as_printed(amount, unit)))
     return lines
 
 
@@ -294,12 +280,18 @@ def budget_lines(frames: dict[str, pl.DataFrame], other: list[dict[str, Any]] | 
     documents = frames["documents"]
     years = dict(zip(documents["doc_id"], documents["year"], strict=True))
     printed = {(r["doc_id"], r["table_no"]): r for r in frames["source_tables"].iter_rows(named=True)}
-    rows: list[dict[str, Any]] = []
-    for name in AMOUNT_RESOURCES:
-        rows += _lines_of(schema.resource(name), frames[name], years, printed)
+    lines = [line for name in AMOUNT_RESOURCES for line in _lines_of(schema.resource(name), frames[name], years,
+                                                                      printed)]
+    resource = schema.resource("budget_lines")
+    columns: dict[str, list[Any]] = {name: [None] * len(lines) for name in resource.column_names}
+    if lines:
+        columns.update(zip(_ROW_FIELDS + _AMOUNT_FIELDS, map(list, zip(*lines, strict=True)), strict=True))
     for row in other or []:
-        rows.append({**row, "year": years.get(row["doc_id"])})
-    return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"], maintain_order=True)
+        row = {**row, "year": years.get(row["doc_id"])}
+        for name, values in columns.items():
+            values.append(row.get(name))
+    return resource.frame_of_columns(columns, len(lines) + len(other or [])).sort(
+        ["doc_id", "line_id"], maintain_order=True)
 
 
 def _as_printed(wan: Decimal, unit: str) -> str:

@@ -84,6 +84,12 @@ class Resource:
         column with each column's type."""
         return pl.DataFrame([_series(c, [row.get(c.name) for row in rows]) for c in self.columns])
 
+    def frame_of_columns(self, columns: dict[str, list[Any]], height: int) -> pl.DataFrame:
+        """Build this resource's frame of `height` rows from its columns' values by name (a
+        column not given is null), each with its type."""
+        return pl.DataFrame([_series(c, columns[c.name] if c.name in columns else [None] * height)
+                             for c in self.columns])
+
 
 def _series(column: Column, values: list[Any]) -> pl.Series:
     """One column's values as a Series of its type (strict: a value of another type raises)."""
