@@ -695,11 +695,14 @@ def _bare(key: str) -> str:
 
 def _funds_unit(cells: list[str]) -> str | None:
     """The unit a header line states for its amounts (`项目资金（万元）`, `单位：万元`)."""
-    for cell in cells:
-        match = FUNDS_UNIT_RE.search("".join(cell.split()))
-        if match:
-            return match.group(1) or match.group(2)
-    return None
+    return next((unit for cell in cells if cell and (unit := _unit_stated(cell))), None)
+
+
+@lru_cache(maxsize=4096)
+def _unit_stated(cell: str) -> str | None:
+    """The unit one cell states (FUNDS_UNIT_RE), else None; cached, as header cells repeat."""
+    match = FUNDS_UNIT_RE.search("".join(cell.split()))
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _period_of(text: str) -> str | None:
