@@ -688,9 +688,12 @@ def _label(cell: str) -> str | None:
 _UNIT_SUFFIX = re.compile(r"^(.*?)\s*(万元|元)$")
 
 
+_NOTE = re.compile(r"[（(][^)）]*[)）]$")
+
+
 def _bare(key: str) -> str:
     """A label without its bracketed note: `执行率分值（10分）` → `执行率分值`."""
-    return re.sub(r"[（(][^)）]*[)）]$", "", key)
+    return _NOTE.sub("", key)
 
 
 def _funds_unit(cells: list[str]) -> str | None:

@@ -90,6 +90,7 @@ _DATE_UNIT = re.compile(r"^(?:年|月|日|号|周|季度)")
 _TIME_WORDS = re.compile(r"前|后|底|末|初|至|全年|当年|以来")
 
 
+_SPACES = re.compile(r"\s+")
 _OPERATOR = re.compile("|".join(re.escape(spelling) for spelling, _ in _OPERATORS))
 _OPERATOR_OF = dict(_OPERATORS)
 
@@ -125,7 +126,7 @@ def parse_target(value: str | None) -> tuple[str | None, Decimal | None, str | N
     """
     if value is None:
         return None, None, None
-    text = re.sub(r"\s+", "", value).replace("％", "%")
+    text = _SPACES.sub("", value).replace("％", "%")
     operator, rest = _split_operator(text)
     if operator is None:
         operator, rest = _split_suffix(rest)
