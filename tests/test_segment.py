@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import SAMPLE
 
-from budgettui.segment import segment, table_title
-from budgettui.sources import read_source, split_lines
+from budgettui.segment import is_toc, segment, table_title
+from budgettui.sources import Line, read_source, split_lines
 
 
 def test_titles_any_year_and_not_labels():
@@ -99,3 +99,12 @@ def test_a_title_wrapped_inside_its_brackets_is_one_title():
         2, "2021年部门综合预算一般公共预算支出明细表（按支出功能分类科目-不含上年结转）")
     assert [line.text.split("\t")[0] for line in seg.tables[5].lines] == ["科目编码", "201"]
     assert [t.title_line for t in seg.others] == [6]  # by economic item: a table of no template kind
+
+
+def test_contents_entries_end_in_dot_leaders_or_a_page_number_after_a_tab():
+    entries = ["一、部门预算收支总表........3", "第一部分 部门概况……", "目录\t12", "部门预算收支总表\t 7 ",
+               "部门预算收支总表\t12\t", "部门预算收支总表 \t\u3000٣"]
+    others = ["2026年部门预算", "合计\t25552.62", "表1\t", "第3页 ...", "部门预算收支总表 12", "合计\t12a",
+              "目录\t²"]
+    assert [is_toc(Line(1, t)) for t in entries] == [True] * len(entries)
+    assert [is_toc(Line(1, t)) for t in others] == [False] * len(others)

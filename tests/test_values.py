@@ -1,4 +1,5 @@
-"""Indicator targets: parse_target on the sample's values and on generated text."""
+"""Amounts and indicator targets: parse_amount, money_text, and parse_target on the sample's
+values and on generated text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgettui.values import parse_target
+from budgettui.values import AmountError, is_amount, money_text, parse_amount, parse_target
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,31 @@ def test_parse_target_never_raises(text: str) -> None:
     assert (operator is None) == (number is None)
     assert number is None or isinstance(number, Decimal)
     assert unit is None or (operator is not None and unit)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [("27,761.28", Decimal("27761.28")), (" 25552.62 ", Decimal("25552.62")), ("1 234.5", Decimal("1234.5")),
+     ("0", Decimal("0")), ("", None), ("-", None), ("——", None), (None, None)],
+)
+def test_parse_amount_reads_the_number_printed(printed: str | None, expected: Decimal | None) -> None:
+    assert parse_amount(printed) == expected
+    assert is_amount(printed) == (expected is not None)
+
+
+@pytest.mark.parametrize("printed", ["12.345", "abc", "1e5", "1,23", "9" * 13])
+def test_parse_amount_refuses_what_is_no_amount_each_time(printed: str) -> None:
+    """Finer than 分, text, or too large: an error on every call (the amounts are cached)."""
+    for _ in range(2):
+        assert not is_amount(printed)
+        with pytest.raises(AmountError):
+            parse_amount(printed)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("25552.620000", "25552.62"), ("319.688", "319.688"), ("0E-6", "0.00"), ("55", "55"), ("1E+2", "100"),
+     ("3196880.0000", "3196880.00"), ("-12.5", "-12.50")],
+)
+def test_money_text_prints_the_places_the_amount_needs(value: str, text: str) -> None:
+    assert money_text(Decimal(value)) == text

@@ -184,7 +184,7 @@ def _check_year(ctx: Context, document: Row) -> None:
 def _report_structure(ctx: Context, seg: Segments) -> None:
     combined = 10 in seg.tables and vocab.OPERATING_WORD in seg.tables[10].title  # 上海: 11 is in 10
     funds = 7 in seg.tables and bool(vocab.FUND_SUMMARY_TITLE.search(seg.tables[7].title))  # 西安: 8 in 7
-    attached = next((line for line in seg.lines if vocab.TABLES_ATTACHED.search(line.text.strip())), None)
+    attached = next((line for line in seg.lines if vocab.tables_attached(line.text)), None)
     elsewhere: list[int] = []
     for no in sorted(tables.PARSERS.keys() | {12, 13}):
         if no in seg.tables or (no == 11 and combined) or (no == 8 and funds):

@@ -10,11 +10,12 @@ they restate table 12 per project and would count the same money twice.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
 from budgettui import schema
+from budgettui.values import money_text
 
 #: Multiplier from the unit printed to 元.
 FACTORS: dict[str, int] = {"万元": 10000, "元": 1, "千元": 1000, "亿元": 100000000}
@@ -188,19 +189,25 @@ def _item(resource: str, row: dict[str, Any]) -> str | None:
     return None
 
 
-def _row_kind(row: dict[str, Any], codes: set[str]) -> str:
-    """total, subtotal, group or item: the parser's row_kind, else from the code tree."""
+def _row_kind(row: dict[str, Any], parents: set[str]) -> str:
+    """total, subtotal, group or item: the parser's row_kind, else from the code tree
+    (`parents`: the codes that begin a longer code of the table, `_parents`)."""
     if row.get("row_kind"):
         return row["row_kind"]
     if "code" in row:
         code = row["code"]
         if not code:
             return "total"
-        return "subtotal" if any(c != code and c.startswith(code) for c in codes) else "item"
+        return "subtotal" if code in parents else "item"
     level = row.get("level")
     if level == "department":
         return "total"
     return "subtotal" if level == "unit" else "item"
+
+
+def _parents(codes: set[str]) -> set[str]:
+    """Every proper beginning of the codes: a code among them has a longer code under it."""
+    return {code[:end] for code in codes for end in range(1, len(code))}
 
 
 def _row_key(resource: schema.Resource, row: dict[str, Any]) -> str:
@@ -220,42 +227,50 @@ def _table_no(resource: schema.Resource, row: dict[str, Any]) -> int:
     return resource.table_no or 0
 
 
-def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, int | None]) -> list[dict]:
-    """The budget lines of one resource: one per printed (non-null) amount."""
-    measures = [c for c in resource.columns if c.type == "money"]
-    codes = set(frame["code"].drop_nulls()) if "code" in frame.columns else set()
-    lines: list[dict[str, Any]] = []
+class _Measure(NamedTuple):
+    """An amount column of a resource, with what each of its budget lines says of it."""
+
+    name: str
+    label: str
+    fund_source: str | None
+    expenditure_type: str | None
+
+
+def _measures(resource: schema.Resource) -> list[_Measure]:
+    return [_Measure(c.name, c.zh, fund_source(resource.name, c.name), expenditure_type(resource.name, c.name))
+            for c in resource.columns if c.type == "money"]
+
+
+#: What a budget line takes from its source row, then from its amount (`_lines_of`).
+_ROW_FIELDS = ("doc_id", "year", "table_no", "resource", "row_key", "side", "direction", "classification",
+               "code", "item", "row_kind", "unit_id", "project_id", "source_line", "table_title",
+               "printed_unit")
+_AMOUNT_FIELDS = ("line_id", "measure", "fund_source", "expenditure_type", "amount_wan", "amount_yuan",
+                  "column_label", "printed")
+
+
+def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, int | None],
+              printed: dict[tuple[str, int], dict[str, Any]]) -> list[tuple]:
+    """The budget lines of one resource, one per printed (non-null) amount, each the values of
+    _ROW_FIELDS then _AMOUNT_FIELDS; `printed`: the source_tables rows by (doc_id, table_no)."""
+    measures = _measures(resource)
+    parents = _parents(set(frame["code"].drop_nulls())) if "code" in frame.columns else set()
+    lines: list[tuple] = []
     for row in frame.iter_rows(named=True):
-        base = {
-            "doc_id": row["doc_id"],
-            "year": years.get(row["doc_id"]),
-            "table_no": _table_no(resource, row),
-            "resource": resource.name,
-            "row_key": _row_key(resource, row),
-            "side": row.get("side"),
-            "direction": _direction(resource.name, row),
-            "classification": CLASSIFICATION.get(resource.name),
-            "code": row.get("code"),
-            "item": _item(resource.name, row),
-            "row_kind": _row_kind(row, codes),
-            "unit_id": row.get("unit_id"),
-            "project_id": row.get("project_id"),
-            "source_line": row.get("source_line"),
-        }
-        for column in measures:
-            amount = row[column.name]
-            if amount is None:
-                continue
-            lines.append({
-                **base,
-                "line_id": f"{row['doc_id']}:{base['table_no']:02d}:{resource.name}:"
-                           f"{base['row_key']}:{column.name}",
-                "measure": column.name,
-                "fund_source": fund_source(resource.name, column.name),
-                "expenditure_type": expenditure_type(resource.name, column.name),
-                "amount_wan": amount,
-                "amount_yuan": (amount * _WAN).quantize(_CENT),
-            })
+        doc_id, table_no, row_key = row["doc_id"], _table_no(resource, row), _row_key(resource, row)
+        source = printed.get((doc_id, table_no), {})
+        unit = source.get("printed_unit") or "万元"
+        facts = (doc_id, years.get(doc_id), table_no, resource.name, row_key, row.get("side"),
+                 _direction(resource.name, row), CLASSIFICATION.get(resource.name), row.get("code"),
+                 _item(resource.name, row), _row_kind(row, parents), row.get("unit_id"),
+                 row.get("project_id"), row.get("source_line"), source.get("title"), unit)
+        prefix = f"{doc_id}:{table_no:02d}:{resource.name}:{row_key}:"
+        for measure in measures:
+            amount = row[measure.name]
+            if amount is not None:
+                lines.append((*facts, prefix + measure.name, measure.name, measure.fund_source,
+                              measure.expenditure_type, amount, (amount * _WAN).quantize(_CENT),
+                              measure.label, _as_printed(amount, unit)))
     return lines
 
 
@@ -265,25 +280,22 @@ def budget_lines(frames: dict[str, pl.DataFrame], other: list[dict[str, Any]] | 
     documents = frames["documents"]
     years = dict(zip(documents["doc_id"], documents["year"], strict=True))
     printed = {(r["doc_id"], r["table_no"]): r for r in frames["source_tables"].iter_rows(named=True)}
-    rows: list[dict[str, Any]] = []
-    for name in AMOUNT_RESOURCES:
-        resource = schema.resource(name)
-        for row in _lines_of(resource, frames[name], years):
-            source = printed.get((row["doc_id"], row["table_no"]), {})
-            unit = source.get("printed_unit") or "万元"
-            row.update(table_title=source.get("title"), printed_unit=unit,
-                       column_label=resource.column(row["measure"]).zh,
-                       printed=_as_printed(row["amount_wan"], unit))
-            rows.append(row)
+    lines = [line for name in AMOUNT_RESOURCES for line in _lines_of(schema.resource(name), frames[name], years,
+                                                                      printed)]
+    resource = schema.resource("budget_lines")
+    columns: dict[str, list[Any]] = {name: [None] * len(lines) for name in resource.column_names}
+    if lines:
+        columns.update(zip(_ROW_FIELDS + _AMOUNT_FIELDS, map(list, zip(*lines, strict=True)), strict=True))
     for row in other or []:
-        rows.append({**row, "year": years.get(row["doc_id"])})
-    return schema.resource("budget_lines").frame(rows).sort(["doc_id", "line_id"], maintain_order=True)
+        row = {**row, "year": years.get(row["doc_id"])}
+        for name, values in columns.items():
+            values.append(row.get(name))
+    return resource.frame_of_columns(columns, len(lines) + len(other or [])).sort(
+        ["doc_id", "line_id"], maintain_order=True)
 
 
 def _as_printed(wan: Decimal, unit: str) -> str:
     """An amount in the unit its table printed: 25552.62 (万元), 3196880.00 (元)."""
-    from budgettui.values import money_text
-
     return money_text(wan * _WAN / FACTORS.get(unit, 10000))
 
 

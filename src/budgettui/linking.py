@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from budgettui.performance import name_key
 from budgettui.schema import NUMBER
@@ -93,13 +93,14 @@ def _pairs(tables: list[dict[str, Any]], projects: list[dict[str, Any]]) -> list
     pairs = []
     for ti, table in enumerate(tables):
         key = name_key(table["name"])
-        for pi, project in enumerate(projects):
+        # the projects scoring at least AMOUNT_THRESHOLD, scored in one call
+        for _, ratio, pi in process.extract(key, project_keys, scorer=fuzz.ratio, limit=None,
+                                            score_cutoff=AMOUNT_THRESHOLD):
             exact = bool(key) and key == project_keys[pi]
-            score = 100.0 if exact else fuzz.ratio(key, project_keys[pi])
-            if score >= AMOUNT_THRESHOLD:
-                amount = _amount_matches(_funds(table), project["total"])
-                if score >= THRESHOLD or amount:
-                    pairs.append(_Pair(ti, pi, exact, score, amount))
+            score = 100.0 if exact else ratio
+            amount = _amount_matches(_funds(table), projects[pi]["total"])
+            if score >= THRESHOLD or amount:
+                pairs.append(_Pair(ti, pi, exact, score, amount))
     return sorted(pairs, key=lambda p: p.rank, reverse=True)
 
 

@@ -71,6 +71,7 @@ from budgettui.values import is_amount, parse_amount, parse_target
 TITLE = "项目支出绩效目标表"
 IMPLEMENTATION, ANNUAL = "implementation", "annual"
 PERIODS = (IMPLEMENTATION, ANNUAL)
+_BOTH_PERIODS = frozenset(PERIODS)
 #: The periods as findings messages name them.
 PERIOD_ZH = {IMPLEMENTATION: "实施期", ANNUAL: "年度"}
 PROJECT, DEPARTMENT = "project", "department"
@@ -147,7 +148,9 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    text = _SPACES.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    if "<" in text:  # every tag starts so
+        text = _TAG.sub(" ", text)
+    text = _SPACES.sub(" ", html.unescape(text)).strip()
     return text or None
 
 
@@ -216,7 +219,7 @@ def _classify(cell: str) -> tuple[str, str] | None:
 
 def _tokens(cells: list[str]) -> list[_Token]:
     return [
-        _Token(*kind_text, col)
+        _Token(kind_text[0], kind_text[1], col)
         for col, cell in enumerate(cells)
         if cell and (kind_text := _classify(cell)) is not None
     ]
@@ -306,7 +309,8 @@ class _Columns:
         level2, *texts = self.halves[index]
         if half.level2 is not None and half.level2_col != level2:
             return False
-        return all(col == want for col, want in zip(half.cols, texts, strict=False))
+        shared = min(len(half.cols), len(texts))  # the columns both have
+        return half.cols[:shared] == texts[:shared]
 
 
 @dataclass(slots=True)
@@ -355,7 +359,7 @@ class _Grid:
         raw = "\t".join(cells).rstrip("\t")
         found: list[_Indicator] = []
         for index, half, mirrored in placed:
-            other = next((h for i, h, _ in placed if i != index and h is not half), None)
+            other = _other_half(placed, index, half)
             level2, inferred = self._level2(index, half, row, other)
             side = self.sides[index]
             side.level2, side.placeholder = level2, half.placeholder
@@ -433,6 +437,14 @@ class _Grid:
                           flag or ("repaired" if repaired else None), raw, no)
 
 
+def _other_half(placed: list[tuple[int, _Half, bool]], index: int, half: _Half) -> _Half | None:
+    """The half placed beside `half` (at another index), if any."""
+    for i, other, _ in placed:
+        if i != index and other is not half:
+            return other
+    return None
+
+
 def _join_fragments(items: list[_Indicator]) -> list[_Indicator]:
     """One indicator printed over two rows of its half (name, then the name again or the
     value, the value missing on one of them) becomes one indicator."""
@@ -474,6 +486,13 @@ def _compose(value: str | None, direction: str | None, unit: str | None) -> str 
 _NAME_UNIT = re.compile(r"[（(]([^\d（）()]{1,8})[)）]$")
 
 
+@lru_cache(maxsize=8192)
+def _grid_role(cell: str) -> str | None:
+    """The role of a grid header cell (GRID_COLUMNS), else None; cached, as `_classify`."""
+    key = "".join(cell.split())
+    return next((role for pattern, role in GRID_COLUMNS if key and pattern.search(key)), None)
+
+
 class _Cells(NamedTuple):
     """A single-period grid row, by role."""
 
@@ -496,12 +515,7 @@ class _ColumnGrid:
 
     @classmethod
     def from_header(cls, cells: list[str]) -> _ColumnGrid | None:
-        roles: list[tuple[int, str]] = []
-        for col, cell in enumerate(cells):
-            key = "".join(cell.split())
-            role = next((r for pattern, r in GRID_COLUMNS if key and pattern.search(key)), None)
-            if role:
-                roles.append((col, role))
+        roles = [(col, role) for col, cell in enumerate(cells) if cell and (role := _grid_role(cell))]
         names = [role for _, role in roles]
         if names.count("name") != 1 or names.count("level2") != 1 or "value" not in names:
             return None
@@ -674,18 +688,24 @@ def _label(cell: str) -> str | None:
 _UNIT_SUFFIX = re.compile(r"^(.*?)\s*(万元|元)$")
 
 
+_NOTE = re.compile(r"[（(][^)）]*[)）]$")
+
+
 def _bare(key: str) -> str:
     """A label without its bracketed note: `执行率分值（10分）` → `执行率分值`."""
-    return re.sub(r"[（(][^)）]*[)）]$", "", key)
+    return _NOTE.sub("", key)
 
 
 def _funds_unit(cells: list[str]) -> str | None:
     """The unit a header line states for its amounts (`项目资金（万元）`, `单位：万元`)."""
-    for cell in cells:
-        match = FUNDS_UNIT_RE.search("".join(cell.split()))
-        if match:
-            return match.group(1) or match.group(2)
-    return None
+    return next((unit for cell in cells if cell and (unit := _unit_stated(cell))), None)
+
+
+@lru_cache(maxsize=4096)
+def _unit_stated(cell: str) -> str | None:
+    """The unit one cell states (FUNDS_UNIT_RE), else None; cached, as header cells repeat."""
+    match = FUNDS_UNIT_RE.search("".join(cell.split()))
+    return (match.group(1) or match.group(2)) if match else None
 
 
 def _period_of(text: str) -> str | None:
@@ -706,6 +726,17 @@ def _labels(cells: list[str]) -> list[tuple[int, str]]:
     return [(i, label) for i, c in enumerate(cells) if c and (label := _label(c))]
 
 
+def _key(cell: str) -> str:
+    """A cell without any whitespace (how labels and column headers are compared)."""
+    return "".join(cell.split())
+
+
+def _names(line: Line, cells: list[str], word: str) -> bool:
+    """Whether a cell of the line is `word` once its whitespace is removed (the line's text
+    must hold the word's last character: most lines are ruled out without a join)."""
+    return word[-1] in line.text and any(_key(c) == word for c in cells)
+
+
 def _is_title(text: str) -> bool:
     return title_kind(text) is not None
 
@@ -713,8 +744,11 @@ def _is_title(text: str) -> bool:
 _FOOTER_LABELS = ("负责人", "经办人", "联系电话", "填报日期")
 
 
+_FOOTER_WORD = re.compile("|".join(map(re.escape, _FOOTER_LABELS)))
+
+
 def _is_footer(text: str, cells: list[str]) -> bool:
-    if not any(label in text for label in _FOOTER_LABELS):
+    if not _FOOTER_WORD.search(text):
         return False
     return any(c.startswith(_FOOTER_LABELS) for c in cells)
 
@@ -775,6 +809,7 @@ class _Table:
     goal_labels: set[str] = field(default_factory=set)
     goal_columns: dict[int, str] = field(default_factory=dict)
     wrap: tuple[str, int] | None = None  # the last text field and the column of its value
+    both_periods: bool = False  # `two_period`, once it is True
 
     @property
     def empty(self) -> bool:
@@ -786,9 +821,10 @@ class _Table:
     def two_period(self) -> bool:
         """The header block prints both periods (实施期 and 年度 totals or goals): the grid is
         the two-period one, even when it prints one half only."""
-        totals = {IMPLEMENTATION if name.startswith("total") else ANNUAL
-                  for name in self.totals_seen}
-        return set(PERIODS) in (totals, self.goal_labels)
+        if not self.both_periods:  # once both are printed, they stay so
+            totals = {IMPLEMENTATION if name.startswith("total") else ANNUAL for name in self.totals_seen}
+            self.both_periods = _BOTH_PERIODS in (totals, self.goal_labels)
+        return self.both_periods
 
     @property
     def blank_form(self) -> bool:
@@ -818,13 +854,12 @@ class _Table:
     def feed(self, line: Line) -> bool:
         """Take one non-blank line; False when the line is no longer part of the table."""
         cells = line.cells
-        filled = [c for c in cells if c]
+        filled = list(filter(None, cells))
         plain = "\t" not in line.text.strip()
         alone = len(filled) == 1 and cells[0] != ""  # text in the first column only
-        keys = ["".join(c.split()) for c in cells]
-        if self.wide is not None or (self.phase == "head" and WIDE_MARK in keys):
-            return self._wide_line(line, cells, keys, alone)
-        if self.phase == "head" and (unit_line := WIDE_UNIT_RE.match(keys[0] if keys else "")):
+        if self.wide is not None or (self.phase == "head" and _names(line, cells, WIDE_MARK)):
+            return self._wide_line(line, cells, [_key(c) for c in cells], alone)
+        if self.phase == "head" and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
             self.last_line, self.unit_name = line.no, unit_line.group(1)
             self.funds_unit = _funds_unit(cells) or self.funds_unit
             return True
@@ -1022,9 +1057,8 @@ class _Table:
                     self.goal_columns[i] = label[5:]
             elif label != "ignore":
                 self._text_field(label, values)
-                first = next((c for c in range(i + 1, end) if cells[c]), None)
-                if values and label in _WRAPPABLE and first is not None:
-                    self.wrap = (label, first)
+                if values and label in _WRAPPABLE:  # the column of its first value
+                    self.wrap = (label, next(c for c in range(i + 1, end) if cells[c]))
 
     def _unlabelled(self, no: int, cells: list[str]) -> None:
         """A header-block line without labels: the value of a label printed just above, or
@@ -1084,8 +1118,8 @@ class _Table:
             return
         self.funds_labelled.add(name)
         value = values[0] if values else None
-        suffixed = _UNIT_SUFFIX.match(value or "")
-        if suffixed and not is_amount(value) and is_amount(suffixed.group(1)):
+        suffixed = None if is_amount(value) else _UNIT_SUFFIX.match(value or "")
+        if suffixed and is_amount(suffixed.group(1)):
             value = suffixed.group(1)  # `337770.89万元`: the unit printed in the cell
             self.funds_unit = self.funds_unit or suffixed.group(2)
         self.set(name, _money(value if value and is_amount(value) else None))
@@ -1257,7 +1291,7 @@ class _Builder:
             row[f"annual_{part}"] = fields.get(f"annual_{part}")
         scale = SCALES.get(table.funds_unit or "元", Decimal(1))
         for name, value in row.items():
-            if name.startswith(("total_", "annual_")) and value is not None:
+            if value is not None and name.startswith(("total_", "annual_")):
                 row[name] = (value * scale).quantize(CENT)
         self.result.targets.append(row)
         self._check_funds(perf_id, table)

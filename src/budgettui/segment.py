@@ -17,10 +17,15 @@ from dataclasses import dataclass, field
 from budgettui import vocabulary as vocab
 from budgettui.sources import Line
 
-_TOC = re.compile(r"\.{4,}|…{2,}|\t\s*\d+\s*$")
+#: A table-of-contents entry ends in dot leaders (`....`, `……`) or a TAB and a page number.
+_TOC_LEADERS = ("....", "……")
+_TOC_PAGE = re.compile(r"\t\s*\d+$")
+#: Dot leaders and what follows them (a contents entry's page number).
+_LEADERS_ON = re.compile(r"[.…·]{2,}.*$")
 PERFORMANCE_TITLE = vocab.PERFORMANCE_TITLE
 #: A numbered section heading of the narrative: 一、… to 二十、…
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(\S.*)$")
+_SPACES = re.compile(r"\s+")
 #: A title this near the top of a page continues the table of the page before.
 _PAGE_TOP = 4
 
@@ -63,13 +68,24 @@ class Segments:
 
 def single_text(line: Line) -> str | None:
     """The text of a line that holds one non-empty cell (titles, headings), else None."""
-    cells = [c for c in line.cells if c]
-    return cells[0] if len(cells) == 1 else None
+    if "\t" not in line.text:  # one cell
+        return line.text.strip() or None
+    filled = filter(None, line.cells)
+    first = next(filled, None)
+    return first if next(filled, None) is None else None
 
 
 def is_toc(line: Line) -> bool:
-    """Table-of-contents entries end in dot leaders or a page number."""
-    return bool(_TOC.search(line.text))
+    """Table-of-contents entries end in dot leaders or a page number (after a TAB, spaces
+    around it allowed: looked for from the last TAB of the text without trailing spaces)."""
+    text = line.text
+    if _TOC_LEADERS[0] in text or _TOC_LEADERS[1] in text:
+        return True
+    text = text.rstrip()
+    if not text[-1:].isdecimal():  # `\d` is a decimal digit
+        return False
+    tab = text.rfind("\t")
+    return tab >= 0 and _TOC_PAGE.match(text, tab) is not None
 
 
 def table_title(text: str) -> tuple[int, int] | None:
@@ -97,26 +113,24 @@ def _part(line: Line) -> tuple[int, str] | None:
     return number, vocab.part_kind(match.group(3) or text or "")
 
 
-def _bare_part(line: Line, following: Line | None) -> Line | None:
+def _bare_part(line: Line, text: str | None, following: Line | None, rest: str | None) -> Line | None:
     """A part heading printed without its words (`第一部分` / `部门概况` on the next line) joined
-    into one line numbered as its first, so the part is known by what it holds."""
-    text = single_text(line)
+    into one line numbered as its first, so the part is known by what it holds (`text`,
+    `rest`: the single texts of the line and the next, `single_text`)."""
     match = vocab.PART.match(text or "") if text and "部分" in text and not is_toc(line) else None
     if match is None or match.group(3) or following is None:
         return None
-    rest = single_text(following)
     if not rest or len(rest) > 24 or is_toc(following) or SECTION.match(rest) or vocab.PART.match(rest):
         return None
     return Line(line.no, f"{text} {rest}")
 
 
-def _wrapped_title(line: Line, following: Line | None) -> Line | None:
+def _wrapped_title(line: Line, text: str | None, rest: str | None) -> Line | None:
     """A title cut inside its brackets (`…明细表（按支出功能分类科` / `目-不含上年结转）`) joined
-    into one line numbered as its first, when the joined text is a table's title."""
-    text = single_text(line)
-    if not text or following is None or text.rfind("（") <= text.rfind("）"):
+    into one line numbered as its first, when the joined text is a table's title (`text`,
+    `rest`: the single texts of the line and the next, `single_text`)."""
+    if not text or text.rfind("（") <= text.rfind("）"):
         return None
-    rest = single_text(following)
     if not rest or "（" in rest or "）" not in rest or len(rest) > 20:
         return None
     kind, _, table_like = vocab.table_kind(text + rest)
@@ -143,24 +157,29 @@ class _Segmenter:
 
     def run(self) -> Segments:
         lines = self.seg.lines
+        singles = [single_text(line) for line in lines]  # each line's, once
+        singles.append(None)  # after the last line
         skip = False
         for index, line in enumerate(lines):
             if skip:
                 skip = False
                 continue
             following = lines[index + 1] if index + 1 < len(lines) else None
-            joined = _wrapped_title(line, following) or _bare_part(line, following)
+            text, rest = singles[index], singles[index + 1]
+            joined = _wrapped_title(line, text, rest) or _bare_part(line, text, following, rest)
             if joined is not None:  # a title wrapped inside its brackets onto the next line
-                self.route(joined)
+                self.route(joined, single_text(joined))
                 skip = True
                 continue
-            self.route(line)
+            self.route(line, text)
         return self.seg
 
-    def route(self, line: Line) -> None:
-        text = single_text(line)
-        if is_toc(line):
-            entry = re.sub(r"[.…·]{2,}.*$", "", line.cells[0]).strip()
+    def route(self, line: Line, text: str | None) -> None:
+        """Send a line (`text`: its single text) to the part or table it belongs to, or open
+        the part or table it heads."""
+        toc = is_toc(line)
+        if toc:
+            entry = _LEADERS_ON.sub("", line.cells[0]).strip()
             kind = vocab.table_kind(entry)[0] if entry else None
             if kind:
                 self.seg.listed.add(kind.no)
@@ -168,8 +187,8 @@ class _Segmenter:
         if found:
             self.open_part(found[1], line)
             return
-        if text and not is_toc(line):
-            if vocab.LABEL.match(re.sub(r"\s+", "", text)):
+        if text and not toc:
+            if vocab.LABEL.match(_SPACES.sub("", text)):
                 return  # a label above a title: never part of a table
             if vocab.PERFORMANCE_TITLES.search(text) and "\t" not in line.text.strip():
                 self.open_performance(line)

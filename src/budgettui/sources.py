@@ -123,7 +123,7 @@ class Line:
     def cells(self) -> list[str]:
         """The TAB-separated cells, each stripped of surrounding spaces (split once)."""
         if self._cells is None:
-            object.__setattr__(self, "_cells", tuple(c.strip() for c in self.text.split("\t")))
+            object.__setattr__(self, "_cells", tuple(map(str.strip, self.text.split("\t"))))
         return list(self._cells)  # type: ignore[arg-type]
 
     @property

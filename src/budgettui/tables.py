@@ -98,7 +98,7 @@ def _is_header_line(cells: list[str]) -> bool:
         return False
     if _is_column_numbers(cells):
         return True
-    return all(_HEADER_WORDS.match(re.sub(r"\s+", "", c)) for c in filled)
+    return all(_HEADER_WORDS.match(_clean(c)) for c in filled)
 
 
 def _is_column_numbers(cells: list[str]) -> bool:
@@ -224,7 +224,7 @@ def _labels(header: list[list[str]]) -> tuple[list[str], list[str]]:
     for col in range(width):
         column = [h[col] if col < len(h) else "" for h in header]
         label = next((c for c in reversed(column) if c), "")
-        labels.append(re.sub(r"\s+", "", label))
+        labels.append(_clean(label))
         if column and column[0]:
             group = column[0]
         groups.append(group)
@@ -265,8 +265,12 @@ def _amount_columns(ctx: Context, line: Line, columns: dict[str, int | None], re
     return {name: amount(ctx, line, index, resource, key) for name, index in columns.items()}
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The text without any whitespace."""
+    return _SPACES.sub("", text)
 
 
 def subject_level(code: str) -> tuple[int | None, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 _AMOUNT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 #: Cells that print "nothing" rather than a number.
@@ -27,9 +28,9 @@ def money_text(value: Decimal) -> str:
     """An amount with the places it needs, at least two: `25552.62`, `319.688`, `0.00`; a
     whole number printed without places stays so (`55`)."""
     text = format(value, "f")
-    if value.as_tuple().exponent >= 0:  # type: ignore[operator]
+    head, point, tail = text.partition(".")
+    if not point:  # no places: the exponent is 0 or more
         return text
-    head, _, tail = text.partition(".")
     return f"{head}.{tail.rstrip('0').ljust(2, '0')}"
 
 
@@ -44,21 +45,24 @@ def parse_amount(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
-    cell = text.strip().replace(" ", "")
-    if cell in _EMPTY:
+    value = _amount_of(text)
+    if value is not None:
+        return value
+    if text.strip().replace(" ", "") in _EMPTY:
         return None
-    value = _exact(cell, _MONEY_LIMIT, _CENT) if _AMOUNT.fullmatch(cell) else None
-    if value is None:
-        raise AmountError(f"not an amount: {text!r}")
-    return value
+    raise AmountError(f"not an amount: {text!r}")
 
 
 def is_amount(text: str | None) -> bool:
     """True when the cell holds a number (not when it is empty)."""
-    if text is None:
-        return False
+    return text is not None and _amount_of(text) is not None
+
+
+@lru_cache(maxsize=8192)  # a cell is often tested (is_amount), then parsed
+def _amount_of(text: str) -> Decimal | None:
+    """The exact amount a cell prints (spaces ignored), else None."""
     cell = text.strip().replace(" ", "")
-    return bool(_AMOUNT.fullmatch(cell)) and _exact(cell, _MONEY_LIMIT, _CENT) is not None
+    return _exact(cell, _MONEY_LIMIT, _CENT) if _AMOUNT.fullmatch(cell) else None
 
 
 # Indicator targets (指标值) ------------------------------------------------------------------
@@ -86,6 +90,7 @@ _DATE_UNIT = re.compile(r"^(?:年|月|日|号|周|季度)")
 _TIME_WORDS = re.compile(r"前|后|底|末|初|至|全年|当年|以来")
 
 
+_SPACES = re.compile(r"\s+")
 _OPERATOR = re.compile("|".join(re.escape(spelling) for spelling, _ in _OPERATORS))
 _OPERATOR_OF = dict(_OPERATORS)
 
@@ -106,6 +111,7 @@ def _split_suffix(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+@lru_cache(maxsize=8192)  # indicator values repeat (`≥90%`, `100%`); the result is immutable
 def parse_target(value: str | None) -> tuple[str | None, Decimal | None, str | None]:
     """A printed target → (operator, number, unit); qualitative text → (None, None, None).
 
@@ -120,7 +126,7 @@ def parse_target(value: str | None) -> tuple[str | None, Decimal | None, str | N
     """
     if value is None:
         return None, None, None
-    text = re.sub(r"\s+", "", value).replace("％", "%")
+    text = _SPACES.sub("", value).replace("％", "%")
     operator, rest = _split_operator(text)
     if operator is None:
         operator, rest = _split_suffix(rest)

@@ -110,9 +110,16 @@ GLOSSARY_HEADING = re.compile(r"^(?:[" + _NUM + r"]+、|[（(][" + _NUM + r"]+[)
 
 #: A line saying the tables are published apart from this file, as an attachment (北京:
 #: `附件：北京市信访办公室部门2026年度部门预算报表`, the tables a separate download).
+ATTACHMENT = "附件"
 TABLES_ATTACHED = re.compile(
     r"^附件\s*[\d" + _NUM + r"]*\s*[：:].*(?:报表|公开表|预算表|表格)|(?:详见|见)附件.{0,24}(?:报表|公开表|预算表)"
 )
+
+
+def tables_attached(text: str) -> bool:
+    """Whether a line says the tables are attached (TABLES_ATTACHED; every match names the
+    ATTACHMENT, so the other lines are passed over without the pattern)."""
+    return ATTACHMENT in text and TABLES_ATTACHED.search(text.strip()) is not None
 
 #: In a narrative sentence, the words that open the reason for a change (`主要原因是…该车辆运行
 #: 维护经费12.5万元由省工信厅拨付`): an amount after them explains, it is no amount of a table.
