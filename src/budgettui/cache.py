@@ -1,7 +1,8 @@
 """The parse cache: each parsed document stored once, found again by the sha256 of its bytes.
 
 An entry holds one document's frames (Arrow IPC streams, LZ4), the findings of its consistency
-checks (run where it was parsed) and its text (see `DocumentText`) in one file, `<cache dir>/v<PARSER_VERSION>-<code fingerprint>/<sha[:2]>/<sha256>-<name key>.budget`:
+checks (run where it was parsed) and its text (see `DocumentText`) in one file,
+`<cache dir>/v<PARSER_VERSION>-<code fingerprint>/<sha[:2]>/<sha256>-<name key>.budget`:
 
     MAGIC, the header's length (8 bytes, little-endian), the header (JSON), the payload
 
