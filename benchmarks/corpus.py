@@ -18,6 +18,8 @@ in a fresh process:
   at N/5 and at N documents (constant memory: the ratio stays near 1).
 
     python benchmarks/corpus.py N --dataset-only    (only the last figure)
+    python benchmarks/corpus.py --folder DIR        (a real corpus, e.g. ../shared/corpus: load +
+                                                     checks with 1 and 2 jobs, cold and cached)
 
 Times are compared within the run (the ratios), as the machine may be shared; the checks are
 also timed in CPU seconds of their process, which other load on the machine hardly changes.
@@ -159,7 +161,28 @@ def child(folder: Path, jobs: int, cache: bool, checks: str, cache_dir: Path) ->
     return json.loads(out.stdout)
 
 
+def real_corpus(folder: Path) -> None:
+    """Load + checks of an existing folder: 1 and 2 jobs without the cache, then with a cache
+    of its own, cold and again."""
+    with tempfile.TemporaryDirectory(prefix="budgettui-cache-") as temporary:
+        cache_dir = Path(temporary)
+        print(f"{folder}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        one = child(folder, 1, False, "findings", cache_dir)
+        two = child(folder, 2, False, "findings", cache_dir)
+        cold = child(folder, 2, True, "findings", cache_dir)
+        warm = child(folder, 2, True, "findings", cache_dir)
+        for label, run in (("1 job, no cache", one), ("2 jobs, no cache", two),
+                           ("2 jobs, cache cold", cold), ("2 jobs, cache again", warm)):
+            print(f"{label:20} {run['documents']} documents: load + checks "
+                  f"{run['load'] + run['checks']:6.2f} s   peak RSS {run['rss_self_mb']:.0f} MB")
+        print(f"  2 jobs / 1 job {(two['load'] + two['checks']) / (one['load'] + one['checks']):.2f}; "
+              f"again / cold {(warm['load'] + warm['checks']) / (cold['load'] + cold['checks']):.3f}")
+
+
 def main() -> None:
+    if "--folder" in sys.argv:
+        real_corpus(Path(sys.argv[sys.argv.index("--folder") + 1]))
+        return
     count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 200
     with tempfile.TemporaryDirectory(prefix="budgettui-corpus-") as temporary:
         root = Path(temporary)
