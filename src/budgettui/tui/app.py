@@ -9,6 +9,7 @@ that imports Polars is imported before the first screen is up.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from pathlib import Path
@@ -76,6 +77,9 @@ class BudgetApp(CorpusBrowsing, App[None]):
     def __init__(self, budget: Budget | None = None, export_folder: Path | None = None,
                  sources: list[Path] | None = None) -> None:
         super().__init__()
+        from budgettui.tui.themes import ThemedStylesheet
+
+        self.stylesheet = ThemedStylesheet(variables=self.get_css_variables())
         self.budget = budget
         self.sources = sources or []
         self.export_folder = export_folder or Path("exports")
@@ -191,11 +195,20 @@ class BudgetApp(CorpusBrowsing, App[None]):
         with self._index_lock:
             if self.index is None:
                 self.index = SearchIndex(self.outlines)
+        self._prepare_themes()
         # The budget, the outline and the index live as long as the app: leave them out of
         # the garbage collector's full passes, which otherwise stall a key for ~70 ms.
         gc.freeze()
 
     _index_lock = threading.Lock()
+
+    def _prepare_themes(self) -> None:
+        """Parse the CSS of the other theme ahead of `t` (here, off the main thread)."""
+        from budgettui.tui.themes import theme_variables
+
+        other = "textual-light" if self.current_theme.dark else "textual-dark"
+        with contextlib.suppress(Exception):  # only a head start: `t` parses what is missing
+            self.stylesheet.prepare(theme_variables(self, other))
 
     def search_index(self) -> SearchIndex | None:
         """The search index (built now if the background thread has not yet)."""
