@@ -97,18 +97,10 @@ class BudgetApp(CorpusBrowsing, App[None]):
         self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
         self._before_search: Node | None = None
-        #: Set once the app runs: the reading thread hands its documents over from then on.
-        self._started = threading.Event()
         if budget is not None:
             self._prepare(budget)
-        elif self.sources:
-            if len(self.sources) > 1 or any(s.is_dir() or s.suffix.lower() == ".pdf" for s in self.sources):
-                start_resource_tracker()
-            # Read now, while Textual starts and paints its first screen: importing Polars
-            # and reading the cache overlap that. A daemon thread, not a Textual worker: a
-            # source that never ends (a FIFO, a stalled network file) must not keep `q`
-            # from ending the process.
-            threading.Thread(target=self._load, name="budgettui-load", daemon=True).start()
+        elif len(self.sources) > 1 or any(s.is_dir() or s.suffix.lower() == ".pdf" for s in self.sources):
+            start_resource_tracker()
 
 
     def _prepare(self, budget: Budget, findings: bool = True) -> None:
@@ -143,8 +135,11 @@ class BudgetApp(CorpusBrowsing, App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._started.set()
-        if self.budget is not None:
+        if self.budget is None:
+            # A daemon thread, not a Textual worker: a source that never ends (a FIFO, a
+            # stalled network file) must not keep `q` from ending the process.
+            threading.Thread(target=self._load, name="budgettui-load", daemon=True).start()
+        else:
             self._start_browsing()
 
     def on_resize(self, event) -> None:

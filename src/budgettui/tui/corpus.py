@@ -65,7 +65,7 @@ class CorpusBrowsing:
             try:
                 total, stream = arrivals(self.sources, duplicates)
                 if total > 1:
-                    self._tell(self._reading, total)
+                    self.call_from_thread(self._reading, total)
                 batch: list[Arrival] = []
                 parsed = []
                 shown = 0.0
@@ -73,26 +73,21 @@ class CorpusBrowsing:
                     batch.append(arrival)
                     parsed.append(arrival.parsed)
                     if time.monotonic() - shown >= PUBLISH:
-                        self._tell(self._arrived, batch, len(parsed), total)
+                        self.call_from_thread(self._arrived, batch, len(parsed), total)
                         batch, shown = [], time.monotonic()
                 if batch:
-                    self._tell(self._arrived, batch, len(parsed), total)
+                    self.call_from_thread(self._arrived, batch, len(parsed), total)
                 budget = merge(parsed, self.sources, duplicates)
             except InputError as exc:
                 self.error = str(exc)
-                self._tell(self.exit, None, 2)
+                self.call_from_thread(self.exit, None, 2)
                 return
             # The tree first; the checks behind 核对 (a fifth of the parse) after it.
-            self._tell(self._all_read, budget)
+            self.call_from_thread(self._all_read, budget)
             budget["findings"]  # runs the checks here, off the main thread
-            self._tell(self._findings_ready)
+            self.call_from_thread(self._findings_ready)
         except RuntimeError:  # the app quit while the thread was reading: nobody to tell
             return
-
-    def _tell(self, callback, *args) -> None:
-        """Run `callback` on the app's thread, once the app runs (the reading starts before)."""
-        self._started.wait()
-        self.call_from_thread(callback, *args)
 
     def _reading(self, total: int) -> None:
         self.title = f"budgettui · {total} 份文档"
