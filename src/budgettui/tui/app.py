@@ -9,6 +9,7 @@ that imports Polars is imported before the first screen is up.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import threading
@@ -97,6 +98,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
         self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
         self._before_search: Node | None = None
+        self._browsing = False  # the tree and the detail pane are up
         if budget is not None:
             self._prepare(budget)
         elif len(self.sources) > 1 or any(s.is_dir() or s.suffix.lower() == ".pdf" for s in self.sources):
@@ -148,11 +150,19 @@ class BudgetApp(CorpusBrowsing, App[None]):
     async def _loaded(self) -> None:
         main = self.query_one("#main")
         await main.remove_children()
-        await main.mount(*self._panes())
+        left, detail = self._panes()
+        await main.mount(left)
+        # The tree on screen first; the detail pane (a dozen widgets, blank until the cursor
+        # rests) and the focus, which redraws the footer, a frame later.
+        drawn = asyncio.Event()
+        self.call_after_refresh(drawn.set)
+        await drawn.wait()
+        await main.mount(detail)
         self.screen.set_focus(self.query_one("#tree"))
         self._start_browsing(index=False)  # indexed once 核对 is filled
 
     def _start_browsing(self, index: bool = True) -> None:
+        self._browsing = True
         tree = self.query_one("#tree", Tree)
         if tree.root.children:
             tree.cursor_line = 0  # on the first document; its detail follows the first paint
@@ -276,7 +286,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing acts on the budget before it is loaded; `/` searches only from the main
         screen and not while typing into a box."""
-        if self.budget is None and action in _NEEDS_BUDGET:
+        if action in _NEEDS_BUDGET and (self.budget is None or not self._browsing):
             return False
         if action == "search":
             return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
