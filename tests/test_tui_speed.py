@@ -61,3 +61,41 @@ def test_dimmed_segments_are_textuals():
     textuals = list(tint._tint(None, segments, color))
     assert ours == textuals
     assert ours[1].style.color != styles[1].color  # tinted, not passed through
+
+
+def test_quitting_as_the_tree_comes_up_leaves_no_traceback():
+    """The detail pane joins the tree a frame after it: `q` on that very first frame of the
+    tree ends the browser cleanly (no MountError from the reading thread)."""
+    import subprocess
+    import sys
+
+    from conftest import SAMPLE
+
+    code = f"""
+from pathlib import Path
+from textual.screen import Screen
+from budgettui.tui.app import BudgetApp
+
+refresh = Screen._compositor_refresh
+shown = []
+
+def drawn(screen, *args, **kwargs):
+    result = refresh(screen, *args, **kwargs)
+    tree = screen.query("#tree")
+    if tree and tree.first().region.area and not shown:
+        shown.append(tree.first().root.children[0].data.name)
+    return result
+
+async def quit_at_once(pilot):
+    while not shown:
+        await pilot.pause(0.005)
+    pilot.app.exit()  # what `q` does, as soon as the tree is drawn
+
+Screen._compositor_refresh = drawn
+app = BudgetApp(sources=[Path({str(SAMPLE)!r})])
+app.run(headless=True, size=(80, 24), auto_pilot=quit_at_once)
+print("quit", app.return_code, shown)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "quit 0 ['高平市人力资源和社会保障局（高平市医疗保障局）']", result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr

@@ -157,6 +157,8 @@ class BudgetApp(CorpusBrowsing, App[None]):
         drawn = asyncio.Event()
         self.call_after_refresh(drawn.set)
         await drawn.wait()
+        if not main.is_attached:  # the app is closing (`q` as the tree came up)
+            return
         await main.mount(detail)
         self.screen.set_focus(self.query_one("#tree"))
         self._start_browsing(index=False)  # indexed once 核对 is filled

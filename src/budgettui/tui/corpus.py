@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import time
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,7 +101,7 @@ class CorpusBrowsing:
             self.call_from_thread(self._all_read, budget)
             budget["findings"]  # runs the checks here, off the main thread
             self.call_from_thread(self._findings_ready)
-        except RuntimeError:  # the app quit while the thread was reading: nobody to tell
+        except (RuntimeError, CancelledError):  # the app quit while the thread was reading: nobody to tell
             return
 
     def _reading(self, total: int) -> None:
