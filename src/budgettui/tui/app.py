@@ -119,11 +119,18 @@ class BudgetApp(CorpusBrowsing, App[None]):
             self._group(budget)
 
     def _panes(self):
-        from budgettui.tui.detail import Detail
+        return self._tree_pane(), self._detail_pane()
+
+    def _tree_pane(self) -> Vertical:
         from budgettui.tui.tree import BudgetTree, TreeHeader
 
         tree = BudgetTree(self.tops, id="tree")
-        return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left"), Detail(self.budget, id="detail")
+        return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left")
+
+    def _detail_pane(self):
+        from budgettui.tui.detail import Detail
+
+        return Detail(self.budget, id="detail")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -150,8 +157,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
     async def _loaded(self) -> None:
         main = self.query_one("#main")
         await main.remove_children()
-        left, detail = self._panes()
-        await main.mount(left)
+        await main.mount(self._tree_pane())
         # The tree on screen first; the detail pane (a dozen widgets, blank until the cursor
         # rests) and the focus, which redraws the footer, a frame later.
         drawn = asyncio.Event()
@@ -159,7 +165,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
         await drawn.wait()
         if not main.is_attached:  # the app is closing (`q` as the tree came up)
             return
-        await main.mount(detail)
+        await main.mount(self._detail_pane())
         self.screen.set_focus(self.query_one("#tree"))
         self._start_browsing(index=False)  # indexed once 核对 is filled
 
