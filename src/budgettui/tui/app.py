@@ -180,8 +180,13 @@ class BudgetApp(CorpusBrowsing, App[None]):
 
     def _index_later(self) -> None:
         # The search index reads pypinyin's table: build it once the screen is up.
-        self.set_timer(1.0, lambda: threading.Thread(target=self._build_index, name="budgettui-index",
+        self.set_timer(1.0, lambda: threading.Thread(target=self._in_background, name="budgettui-index",
                                                      daemon=True).start())
+
+    def _in_background(self) -> None:
+        """Once the screen is up: the search index, then the other theme's CSS (for `t`)."""
+        self._build_index()
+        self._prepare_themes()
 
     def _findings_ready(self) -> None:
         """The checks have run: fill 核对 in the outline and the tree, then index everything."""
@@ -208,7 +213,6 @@ class BudgetApp(CorpusBrowsing, App[None]):
         with self._index_lock:
             if self.index is None:
                 self.index = SearchIndex(self.outlines)
-        self._prepare_themes()
         # The budget, the outline and the index live as long as the app: leave them out of
         # the garbage collector's full passes, which otherwise stall a key for ~70 ms.
         gc.freeze()
