@@ -9,6 +9,8 @@ that imports Polars is imported before the first screen is up.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import threading
 from pathlib import Path
@@ -76,6 +78,9 @@ class BudgetApp(CorpusBrowsing, App[None]):
     def __init__(self, budget: Budget | None = None, export_folder: Path | None = None,
                  sources: list[Path] | None = None) -> None:
         super().__init__()
+        from budgettui.tui.themes import ThemedStylesheet
+
+        self.stylesheet = ThemedStylesheet(variables=self.get_css_variables())
         self.budget = budget
         self.sources = sources or []
         self.export_folder = export_folder or Path("exports")
@@ -93,6 +98,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
         self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
         self._before_search: Node | None = None
+        self._browsing = False  # the tree and the detail pane are up
         if budget is not None:
             self._prepare(budget)
         elif len(self.sources) > 1 or any(s.is_dir() or s.suffix.lower() == ".pdf" for s in self.sources):
@@ -113,11 +119,18 @@ class BudgetApp(CorpusBrowsing, App[None]):
             self._group(budget)
 
     def _panes(self):
-        from budgettui.tui.detail import Detail
+        return self._tree_pane(), self._detail_pane()
+
+    def _tree_pane(self) -> Vertical:
         from budgettui.tui.tree import BudgetTree, TreeHeader
 
         tree = BudgetTree(self.tops, id="tree")
-        return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left"), Detail(self.budget, id="detail")
+        return Vertical(TreeHeader(tree, id="tree-header"), tree, id="left")
+
+    def _detail_pane(self):
+        from budgettui.tui.detail import Detail
+
+        return Detail(self.budget, id="detail")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,11 +157,20 @@ class BudgetApp(CorpusBrowsing, App[None]):
     async def _loaded(self) -> None:
         main = self.query_one("#main")
         await main.remove_children()
-        await main.mount(*self._panes())
+        await main.mount(self._tree_pane())
+        # The tree on screen first; the detail pane (a dozen widgets, blank until the cursor
+        # rests) and the focus, which redraws the footer, a frame later.
+        drawn = asyncio.Event()
+        self.call_after_refresh(drawn.set)
+        await drawn.wait()
+        if not main.is_attached:  # the app is closing (`q` as the tree came up)
+            return
+        await main.mount(self._detail_pane())
         self.screen.set_focus(self.query_one("#tree"))
         self._start_browsing(index=False)  # indexed once 核对 is filled
 
     def _start_browsing(self, index: bool = True) -> None:
+        self._browsing = True
         tree = self.query_one("#tree", Tree)
         if tree.root.children:
             tree.cursor_line = 0  # on the first document; its detail follows the first paint
@@ -158,8 +180,13 @@ class BudgetApp(CorpusBrowsing, App[None]):
 
     def _index_later(self) -> None:
         # The search index reads pypinyin's table: build it once the screen is up.
-        self.set_timer(1.0, lambda: threading.Thread(target=self._build_index, name="budgettui-index",
+        self.set_timer(1.0, lambda: threading.Thread(target=self._in_background, name="budgettui-index",
                                                      daemon=True).start())
+
+    def _in_background(self) -> None:
+        """Once the screen is up: the search index, then the other theme's CSS (for `t`)."""
+        self._build_index()
+        self._prepare_themes()
 
     def _findings_ready(self) -> None:
         """The checks have run: fill 核对 in the outline and the tree, then index everything."""
@@ -191,6 +218,14 @@ class BudgetApp(CorpusBrowsing, App[None]):
         gc.freeze()
 
     _index_lock = threading.Lock()
+
+    def _prepare_themes(self) -> None:
+        """Parse the CSS of the other theme ahead of `t` (here, off the main thread)."""
+        from budgettui.tui.themes import theme_variables
+
+        other = "textual-light" if self.current_theme.dark else "textual-dark"
+        with contextlib.suppress(Exception):  # only a head start: `t` parses what is missing
+            self.stylesheet.prepare(theme_variables(self, other))
 
     def search_index(self) -> SearchIndex | None:
         """The search index (built now if the background thread has not yet)."""
@@ -263,7 +298,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing acts on the budget before it is loaded; `/` searches only from the main
         screen and not while typing into a box."""
-        if self.budget is None and action in _NEEDS_BUDGET:
+        if action in _NEEDS_BUDGET and (self.budget is None or not self._browsing):
             return False
         if action == "search":
             return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)

@@ -5,7 +5,9 @@ from it; like app.py it imports nothing of Polars before the first paint.
 
 from __future__ import annotations
 
+import gc
 import time
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +57,18 @@ class CorpusBrowsing:
 
     def _load(self) -> None:
         """Parse the sources (in a thread), handing each document to the app as it is read;
-        then the Budget of them all, and its checks."""
+        then the Budget of them all, and its checks.
+
+        The garbage collector rests until the first document is on screen: importing Polars
+        and building the tree make objects by the hundred thousand and hardly any garbage,
+        and the passes it would run meanwhile cost a fifth of the imports."""
+        gc.disable()
+        try:
+            self._read()
+        finally:
+            gc.enable()
+
+    def _read(self) -> None:
         from budgettui.model import merge
         from budgettui.sources import InputError
         from budgettui.tui.loading import arrivals
@@ -75,8 +88,10 @@ class CorpusBrowsing:
                     if time.monotonic() - shown >= PUBLISH:
                         self.call_from_thread(self._arrived, batch, len(parsed), total)
                         batch, shown = [], time.monotonic()
+                        gc.enable()
                 if batch:
                     self.call_from_thread(self._arrived, batch, len(parsed), total)
+                gc.enable()
                 budget = merge(parsed, self.sources, duplicates)
             except InputError as exc:
                 self.error = str(exc)
@@ -86,7 +101,7 @@ class CorpusBrowsing:
             self.call_from_thread(self._all_read, budget)
             budget["findings"]  # runs the checks here, off the main thread
             self.call_from_thread(self._findings_ready)
-        except RuntimeError:  # the app quit while the thread was reading: nobody to tell
+        except (RuntimeError, CancelledError):  # the app quit while the thread was reading: nobody to tell
             return
 
     def _reading(self, total: int) -> None:

@@ -12,6 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
+from budgettui.tui import tint  # noqa: F401 - dims the screen behind a dialog faster
+
 #: Every key of the browser, grouped as the help screen lists them.
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("树 · tree", (

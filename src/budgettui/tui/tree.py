@@ -184,6 +184,20 @@ class BudgetTree(Tree[Node]):
 
     # ------------------------------------------------------------------ labels
 
+    def _columns(self, data: Node, prefix: int) -> tuple[int, str]:
+        """Where a label's name is cut (cells), and its amounts as one right-aligned string."""
+        width = self.scrollable_content_region.width
+        room = width - (len(data.path) - 1) * self.guide_depth - prefix
+        # A wide tree shows total, basic and project in three columns (rows with one amount
+        # fill the first); a narrow one shows the total only.
+        columns = 3 if width >= WIDE else 1
+        shown = [money(amount) for amount in data.amounts[:columns]]
+        amounts = (*shown, *[""] * (columns - len(shown))) if shown else ()
+        # an amount wider than its column (25,859.600179) keeps a space before it
+        column = "".join(amount.rjust(AMOUNT_WIDTH) if len(amount) < AMOUNT_WIDTH else f" {amount}"
+                         for amount in amounts)
+        return max(8, room - len(column) - 2), column
+
     def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
         """Name (and code) on the left, amounts right-aligned in columns."""
         text = super().render_label(node, base_style, style)
@@ -198,20 +212,26 @@ class BudgetTree(Tree[Node]):
         label.append(data.name)
         label.stylize(style)
         prefix = text.plain[: len(text.plain) - len(node.label.plain)]
-        width = self.scrollable_content_region.width
-        room = width - (len(data.path) - 1) * self.guide_depth - cell_len(prefix)
-        # A wide tree shows total, basic and project in three columns (rows with one amount
-        # fill the first); a narrow one shows the total only. One span for all of them:
-        # every span costs a style combination each time a new line is drawn.
-        columns = 3 if width >= WIDE else 1
-        shown = [money(amount) for amount in data.amounts[:columns]]
-        amounts = (*shown, *[""] * (columns - len(shown))) if shown else ()
-        # an amount wider than its column (25,859.600179) keeps a space before it
-        column = "".join(amount.rjust(AMOUNT_WIDTH) if len(amount) < AMOUNT_WIDTH else f" {amount}"
-                         for amount in amounts)
-        name_room = max(8, room - len(column) - 2)
-        label.truncate(name_room, overflow="ellipsis", pad=bool(amounts))
-        return Text.assemble((prefix, base_style), label, ("  " + column, "green") if amounts else "")
+        name_room, column = self._columns(data, cell_len(prefix))
+        # One span for all the amounts: every span costs a style combination each time a
+        # new line is drawn.
+        label.truncate(name_room, overflow="ellipsis", pad=bool(column))
+        return Text.assemble((prefix, base_style), label, ("  " + column, "green") if column else "")
+
+    def get_label_width(self, node: TreeNode[Node]) -> int:
+        """render_label's width, worked out without drawing the label (Textual asks for the
+        width of every line shown each time a branch opens or closes)."""
+        data = node.data
+        if data is None:
+            return super().get_label_width(node)
+        prefix = cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE) \
+            if node.allow_expand else 0
+        name_room, column = self._columns(data, prefix)
+        if column:
+            return prefix + name_room + 2 + len(column)
+        mark = f"[{SEVERITY_ZH.get(data.mark, data.mark)}] " if data.mark else ""
+        name = cell_len(f"{data.code} " if data.code else "") + cell_len(mark) + cell_len(data.name)
+        return prefix + min(name, name_room)
 
     # ------------------------------------------------------------------ actions
 

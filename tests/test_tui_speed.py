@@ -1,0 +1,101 @@
+"""What the browser's speed-ups must not change: the tree's line widths, the theme's colours
+after `t`, and the dimmed screen behind a dialog."""
+
+from __future__ import annotations
+
+import pytest
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.widgets import Tree
+
+from budgettui.tui import tint
+from budgettui.tui.app import BudgetApp
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24), (50, 30)])
+async def test_tree_line_widths_are_the_drawn_widths(budget, size):
+    """get_label_width is worked out without drawing; it must give what drawing gives, for
+    every kind of line: documents, tables, subjects with three amounts, findings with a mark."""
+    app = BudgetApp(budget)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4", "G", "l")  # every level open, and 核对's findings
+        await pilot.pause()
+        tree = app.query_one("#tree", Tree)
+        nodes = list(tree._tree_nodes.values())
+        kinds = {node.data.kind for node in nodes if node.data is not None}
+        assert {"document", "subject", "unit", "project", "finding"} <= kinds
+        widths = {id(node): Tree.get_label_width(tree, node) for node in nodes}  # by drawing
+        assert [tree.get_label_width(node) for node in nodes] == [widths[id(node)] for node in nodes]
+        assert max(widths.values()) > 25  # the labels carry names and amounts
+
+
+async def test_theme_toggles_back_to_the_same_colours(budget):
+    """`t` keeps each theme's parsed CSS: light, then dark again, gives the colours a freshly
+    parsed stylesheet gives (the tree's background and the crumb's text)."""
+    app = BudgetApp(budget)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree, crumb = app.query_one("#tree"), app.query_one("#crumb")
+        dark = (tree.styles.background, crumb.styles.color)
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        light = (tree.styles.background, crumb.styles.color)
+        assert light != dark
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert (tree.styles.background, crumb.styles.color) == dark
+        await pilot.press("t")
+        await pilot.pause()
+        assert (tree.styles.background, crumb.styles.color) == light
+
+
+def test_dimmed_segments_are_textuals():
+    """The tint of the screen behind a dialog, one style at a time, is Textual's own."""
+    styles = [None, Style(color="red", bgcolor="black", bold=True), Style(color="#336699"),
+              Style(bgcolor="green", link="https://example.org"), Style(color="red", bgcolor="black", bold=True)]
+    segments = [Segment(f"cell {i}", style) for i, style in enumerate(styles)] + [Segment("\n")]
+    color = Color(0, 0, 0, 0.6)
+    ours = list(tint._process_segments(None, segments, color))
+    textuals = list(tint._tint(None, segments, color))
+    assert ours == textuals
+    assert ours[1].style.color != styles[1].color  # tinted, not passed through
+
+
+def test_quitting_as_the_tree_comes_up_leaves_no_traceback():
+    """The detail pane joins the tree a frame after it: `q` on that very first frame of the
+    tree ends the browser cleanly (no MountError from the reading thread)."""
+    import subprocess
+    import sys
+
+    from conftest import SAMPLE
+
+    code = f"""
+from pathlib import Path
+from textual.screen import Screen
+from budgettui.tui.app import BudgetApp
+
+refresh = Screen._compositor_refresh
+shown = []
+
+def drawn(screen, *args, **kwargs):
+    result = refresh(screen, *args, **kwargs)
+    tree = screen.query("#tree")
+    if tree and tree.first().region.area and not shown:
+        shown.append(tree.first().root.children[0].data.name)
+    return result
+
+async def quit_at_once(pilot):
+    while not shown:
+        await pilot.pause(0.005)
+    pilot.app.exit()  # what `q` does, as soon as the tree is drawn
+
+Screen._compositor_refresh = drawn
+app = BudgetApp(sources=[Path({str(SAMPLE)!r})])
+app.run(headless=True, size=(80, 24), auto_pilot=quit_at_once)
+print("quit", app.return_code, shown)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "quit 0 ['高平市人力资源和社会保障局（高平市医疗保障局）']", result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
