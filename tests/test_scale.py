@@ -339,6 +339,14 @@ def test_the_checks_run_where_documents_parse_and_are_cached(corpus, own_cache, 
         check_budget(again, Decimal("0.05"))
 
 
+def test_the_findings_of_a_cached_load_import_no_rule(corpus, own_cache):
+    budgettui.load(corpus / "alpha.txt")  # parsed, checked and cached
+    code = (f"import sys, budgettui; budget = budgettui.load({str(corpus / 'alpha.txt')!r}); "
+            "print(budget['findings'].height, 'budgettui.audit' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "182 False\n", result.stderr  # the parsers' and the rules' findings
+
+
 def test_budget_lines_stay_packed_until_asked_for(corpus):
     budget = budgettui.load(corpus, jobs=1, cache=False)
     assert "budget_lines" in budget and "budget_lines" in budget._packed

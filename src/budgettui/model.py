@@ -634,10 +634,14 @@ def _nothing_loaded(sources: tuple[str | Path, ...], errors: list[InputError]) -
 
 def _with_checks(budget: Budget) -> pl.DataFrame:
     """The parsers' findings followed by those of the consistency rules (checks.py)."""
+    doc_ids = budget["documents"]["doc_id"].to_list()
+    if all(doc_id in budget.stored_checks for doc_id in doc_ids):  # no rule to run: none imported
+        found = [budget.stored_checks[doc_id].findings for doc_id in doc_ids]
+        return pl.concat([budget.parsed_findings, *found])
     from budgettui.audit import run_checks
 
-    found = run_checks(budget)
-    return pl.concat([budget.parsed_findings, found]) if found.height else budget.parsed_findings
+    checks = run_checks(budget)
+    return pl.concat([budget.parsed_findings, checks]) if checks.height else budget.parsed_findings
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
