@@ -833,3 +833,24 @@ async def test_search_counts_its_hits_in_the_singular_for_one(app):
         await pilot.press("escape", "slash", *"20805")
         await rest(pilot)
         assert "6 hits" in screen_text(app)
+
+
+async def test_detail_widths_do_not_depend_on_the_previous_nodes_scrollbar(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "j")  # 功能科目: a long table
+        await rest(pilot)
+        detail = app.query_one(Detail)
+        long = detail.node
+        await pilot.press("l", "j", "j")  # 208 社会保障和就业支出: its table fits
+        await rest(pilot)
+        subject = detail.node
+        assert subject.code == "208" and detail.max_scroll_y == 0
+        grid = detail.query_one(DataTable)
+        alone = [column.width for column in grid.columns.values()]
+        detail.show(long)
+        await rest(pilot)
+        assert detail.max_scroll_y > 0  # its scrollbar shown
+        detail.show(subject)  # measured while the long table's scrollbar is still there
+        await rest(pilot)
+        assert [column.width for column in grid.columns.values()] == alone
+        assert "19,676.13" in screen_text(app)  # the name column gave way to the amounts

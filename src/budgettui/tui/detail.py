@@ -183,7 +183,9 @@ class Detail(VerticalScroll):
             prose.update(view.prose)
         grid = self.query_one("#grid", DataTable)
         grid.display = view.table is not None
-        room = self.scrollable_content_region.width - 2  # the table's left edge
+        # the table's left edge and the scrollbar, shown or not: the previous node's scrollbar
+        # may still be there, and the widths must not depend on it
+        room = self.content_region.width - self.styles.scrollbar_size_vertical - 2
         if view.table is not None:
             fill_table(grid, view.table, view.resource, room)
         tabs = self.query_one("#tabs", TabbedContent)
