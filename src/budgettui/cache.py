@@ -31,7 +31,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from pathlib import Path
 
 import polars as pl
 
+from budgettui.output import atomic_path
 from budgettui.sources import DocumentText, InputError, max_bytes
 
 #: Raise when a parser's output changes in a way the code fingerprint would not show.
@@ -133,16 +133,10 @@ def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFr
         "meta": meta, "blobs": [[name, len(blob)] for name, blob in blobs],
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
     }, ensure_ascii=False).encode()
-    temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(MAGIC + len(header).to_bytes(8, "little") + header + payload)
-        os.replace(temporary, path)
+        with atomic_path(path) as temporary:
+            temporary.write_bytes(MAGIC + len(header).to_bytes(8, "little") + header + payload)
     except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         return False
     return True
 

@@ -574,7 +574,7 @@ def merge(parsed: Iterable[ParsedDocument], sources: Sequence[str | Path] = (),
             merged[name] = stacks[name].frame(linked[0] + linked[1] if name == "findings" else ())
     if sort and "budget_lines" in merged:
         merged["budget_lines"] = merged["budget_lines"].sort(list(sort), maintain_order=True)
-    checks = _stored_checks(stored, counts)
+    checks = stored_checks(stored.frame(), counts) if counts else {}
     budget = Budget(merged, texts, tuple(skipped), checked=False, pages=pages, checks=checks,
                     packed=packed)
     budget.duplicates = tuple(duplicates)
@@ -596,11 +596,10 @@ class _Several:
         yield from self._iterator
 
 
-def _stored_checks(stored: _Stack, counts: dict[str, tuple[int, int]]) -> dict[str, Checks]:
-    """Each document's stored checks, its findings a slice of one frame of them all."""
-    if not counts:
-        return {}
-    parts = _split(stored.frame())
+def stored_checks(findings: pl.DataFrame, counts: Mapping[str, Sequence[int]]) -> dict[str, Checks]:
+    """Each document's stored checks (`counts`: its figures checked and broken), its findings a
+    slice of `findings`, the checks' findings of every document in one frame."""
+    parts = _split(findings)
     empty = schema.resource("findings").frame([])
     return {doc_id: Checks(parts.get(doc_id, empty), checked, broken)
             for doc_id, (checked, broken) in counts.items()}

@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,8 +28,8 @@ import polars as pl
 
 from budgettui import schema
 from budgettui.cache import CORPUS_SUFFIX, PARSER_VERSION, fingerprint, offsets_bytes, offsets_of, tag
-from budgettui.model import Budget, Packed
-from budgettui.parsed import Checks
+from budgettui.model import Budget, Packed, stored_checks
+from budgettui.output import atomic_path
 from budgettui.sources import DocumentText
 
 MAGIC = b"budgettui-corpus\x00"
@@ -74,11 +73,8 @@ def store(path: Path, budget: Budget) -> bool:
     """Write the budget (as `merge` left it: no check run in this process, nothing skipped) to
     `path`, atomically; False when it cannot be written (the load goes on without it)."""
     doc_ids = budget["documents"]["doc_id"].to_list()
-    temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as stream:
+        with atomic_path(path) as temporary, temporary.open("wb") as stream:
             stream.write(MAGIC)
             writer = _Writer(stream)
             packed: dict[str, int] = {}
@@ -107,10 +103,7 @@ def store(path: Path, budget: Budget) -> bool:
                 "blobs": writer.blobs, "payload_sha256": writer.digest.hexdigest(),
             }, ensure_ascii=False).encode()
             stream.write(header + len(header).to_bytes(8, "little"))
-        os.replace(temporary, path)
     except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         return False
     return True
 
@@ -178,11 +171,7 @@ def _budget(header: dict, blobs: Iterator[tuple[str, bytes]], paths: Sequence[Pa
         raise ValueError("not a whole budget")
     frames["documents"] = frames["documents"].with_columns(
         pl.Series("source_path", [str(p) for p in paths], pl.String))
-    from budgettui.model import _split
-
-    split = _split(checks)
-    empty = schema.resource("findings").frame([])
-    stored = {d: Checks(split.get(d, empty), checked, broken) for d, (checked, broken) in header["checks"].items()}
+    stored = stored_checks(checks, header["checks"])
     return Budget(
         frames, {d: DocumentText(texts[n], offsets[n]) for n, d in enumerate(doc_ids)}, checked=False,
         pages={d: tuple(p) for d, p in zip(doc_ids, header["pages"], strict=True)}, checks=stored,
