@@ -36,11 +36,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
-
-from budgettui.output import atomic_path
 from budgettui.sources import DocumentText, InputError, max_bytes
+
+if TYPE_CHECKING:  # Polars is imported where frames are read or written: the browser finds
+    import polars as pl  # its stored outline (tui/sketch.py) before Polars is imported
 
 #: Raise when a parser's output changes in a way the code fingerprint would not show.
 PARSER_VERSION = 2
@@ -51,6 +52,8 @@ MAGIC = b"budgettui-cache\x00"
 SUFFIX = ".budget"
 #: A whole corpus loaded before (budgettui.snapshot), kept beside the documents' entries.
 CORPUS_SUFFIX = ".corpus"
+#: Kept beside a document's entry by the browser (its tree, tui/sketch.py), removed with it.
+BESIDE_SUFFIXES = (".outline",)
 _TAG = re.compile(r"v\d+-[0-9a-f]{16}")
 _FRAME = "frame:"
 
@@ -121,6 +124,8 @@ def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFr
                 text: DocumentText) -> bool:
     """Store one document atomically; False when the cache folder cannot be written (the load
     goes on without it)."""
+    from budgettui.output import atomic_path
+
     blobs: list[tuple[str, bytes]] = []
     for name, frame in frames.items():
         buffer = io.BytesIO()
@@ -144,6 +149,8 @@ def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFr
 def read_entry(path: Path, sha256: str) -> tuple[dict, dict[str, pl.DataFrame], DocumentText] | None:
     """(meta, frames, text) of a whole, current entry for these bytes; None when there is none,
     or it is of another parser version or code, truncated or damaged."""
+    import polars as pl
+
     try:
         data = path.read_bytes()
     except OSError:
@@ -186,9 +193,10 @@ def clear(root: Path | None = None) -> tuple[int, int]:
     removed = [0, 0]
     for version, folder in _folders(cache_dir() if root is None else root):
         for entry in folder.iterdir():
-            if entry.suffix in (SUFFIX, CORPUS_SUFFIX) or (entry.name.startswith(".") and entry.suffix == ".tmp"):
+            if (entry.suffix in (SUFFIX, CORPUS_SUFFIX, *BESIDE_SUFFIXES)
+                    or (entry.name.startswith(".") and entry.suffix == ".tmp")):
                 entry.unlink(missing_ok=True)
-                if entry.suffix != ".tmp":
+                if entry.suffix in (SUFFIX, CORPUS_SUFFIX):
                     removed[entry.suffix == CORPUS_SUFFIX] += 1
         _rmdir(folder)
         _rmdir(version)
@@ -261,6 +269,8 @@ def prune(root: Path, limit: int | None) -> int:
             entry.path.unlink()
             size -= entry.size
             removed += 1
+            for suffix in BESIDE_SUFFIXES:
+                entry.path.with_suffix(suffix).unlink(missing_ok=True)
             if not any(entry.path.parent.iterdir()):
                 _rmdir(entry.path.parent)
                 _rmdir(entry.path.parent.parent)
@@ -272,6 +282,7 @@ def _rmdir(folder: Path) -> None:
         folder.rmdir()
 
 
-__all__ = ["CACHE_ENV", "CORPUS_SUFFIX", "LIMIT_ENV", "PARSER_VERSION", "Entry", "cache_dir", "clear", "entries",
+__all__ = ["BESIDE_SUFFIXES", "CACHE_ENV", "CORPUS_SUFFIX", "LIMIT_ENV", "PARSER_VERSION", "Entry", "cache_dir",
+           "clear", "entries",
            "entry_path", "file_sha256", "fingerprint", "limit_bytes", "offsets_bytes", "offsets_of",
            "prune", "read_entry", "tag", "write_entry"]

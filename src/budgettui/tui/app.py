@@ -98,6 +98,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
         self._detail_timer: Timer | None = None
         self._opened_by_search: list = []
         self._before_search: Node | None = None
+        self._sketch: Node | None = None  # the tree drawn from a stored outline, if any
         self._browsing = False  # the tree and the detail pane are up
         if budget is not None:
             self._prepare(budget)
@@ -155,15 +156,34 @@ class BudgetApp(CorpusBrowsing, App[None]):
         self.screen.set_class(event.size.width < NARROW, "narrow")
 
     async def _loaded(self) -> None:
+        # The tree on screen first; the detail pane (a dozen widgets, blank until the cursor
+        # rests) and the focus, which redraws the footer, a frame later.
+        if await self._tree_drawn():
+            await self._detail_mounted()
+
+    async def _tree_drawn(self) -> bool:
+        """Put the tree of `self.tops` in place of what #main shows, and wait until it is
+        drawn; False when the app is closing meanwhile (`q` as the tree came up)."""
         main = self.query_one("#main")
         await main.remove_children()
         await main.mount(self._tree_pane())
-        # The tree on screen first; the detail pane (a dozen widgets, blank until the cursor
-        # rests) and the focus, which redraws the footer, a frame later.
         drawn = asyncio.Event()
         self.call_after_refresh(drawn.set)
         await drawn.wait()
-        if not main.is_attached:  # the app is closing (`q` as the tree came up)
+        return main.is_attached
+
+    async def _sketched(self, title: str, root: Node) -> None:
+        """A document's stored outline (tui/sketch.py): its tree, drawn before the document
+        is read; the reading thread waits for the frame, then imports Polars and reads."""
+        self.outlines, self.tops = [root], [root]
+        self.by_id = {node.id: node for node in root.walk()}
+        self.title = title
+        self._sketch = root
+        await self._tree_drawn()
+
+    async def _detail_mounted(self) -> None:
+        main = self.query_one("#main")
+        if not main.is_attached:
             return
         await main.mount(self._detail_pane())
         self.screen.set_focus(self.query_one("#tree"))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from budgettui.model import Budget
     from budgettui.tui.loading import Arrival
     from budgettui.tui.outline import Node
+    from budgettui.tui.sketch import Sketch
 
 #: While a corpus is read, documents join the tree at most this often (seconds).
 PUBLISH = 0.25
@@ -69,11 +70,17 @@ class CorpusBrowsing:
             gc.enable()
 
     def _read(self) -> None:
-        from budgettui.model import merge
-        from budgettui.sources import InputError
-        from budgettui.tui.loading import arrivals
+        from budgettui.tui import sketch
 
         try:
+            # A document shown before: its tree at once, from its stored outline.
+            drawn = sketch.find(self.sources)
+            if drawn is not None and drawn.root is not None:
+                self.call_from_thread(self._sketched, drawn.title, drawn.root)
+            from budgettui.model import merge
+            from budgettui.sources import InputError
+            from budgettui.tui.loading import arrivals
+
             duplicates: list[tuple[Path, Path]] = []
             try:
                 total, stream = arrivals(self.sources, duplicates)
@@ -83,6 +90,8 @@ class CorpusBrowsing:
                 parsed = []
                 shown = 0.0
                 for arrival in stream:
+                    if drawn is not None and total == 1:
+                        self._join_sketch(drawn, arrival)
                     batch.append(arrival)
                     parsed.append(arrival.parsed)
                     if time.monotonic() - shown >= PUBLISH:
@@ -109,6 +118,16 @@ class CorpusBrowsing:
         self.sub_title = f"已读 0/{total}"
         self.query_one("#loading", Static).update(f"正在读取 {total} 份文档…  q 退出")
 
+    def _join_sketch(self, drawn: Sketch, arrival: Arrival) -> None:
+        """(In the reading thread.) The one document just parsed, against the tree drawn from
+        its stored outline: the same, and the nodes on screen stand for it; else the tree is
+        built anew from it, and the outline stored for next time."""
+        from budgettui.tui import sketch
+
+        title = arrival.budget["documents"]["title"][0] or arrival.placed.root.name
+        if sketch.keep(drawn, title, arrival.placed.root) and drawn.root is not None:
+            arrival.placed.root = drawn.root
+
     async def _arrived(self, batch: list[Arrival], count: int, total: int) -> None:
         """Documents parsed: into the tree (under their place and year), the header counts them."""
         from budgettui.tui.groups import Grouping
@@ -119,6 +138,7 @@ class CorpusBrowsing:
             self.growing = Growing()
             self.budget = self.growing  # type: ignore[assignment]
             self.grouping = Grouping() if total > 1 else None
+            self.outlines, self.by_id = [], {}  # (a tree drawn from a stored outline is rebuilt or joined)
         renamed: list[Node] = []
         for arrival in batch:
             root = arrival.placed.root
@@ -136,7 +156,10 @@ class CorpusBrowsing:
         with self._index_lock:
             self.index = None  # built again with the new documents when searched
         if first:
-            await self._loaded()
+            if self._sketch is not None and self._sketch is root:  # the tree on screen stands
+                await self._detail_mounted()
+            else:
+                await self._loaded()
             return
         tree = self._tree()
         for arrival in batch:

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from budgettui.tui.outline import SEVERITY_ZH, Node
+from budgettui.tui.nodes import SEVERITY_ZH, Node
 
 AMOUNT_WIDTH = 11
 #: Tree width (cells) from which three amount columns are shown.
