@@ -144,3 +144,13 @@ def test_the_second_opening_draws_the_tree_before_polars_is_imported(tmp_path):
     assert polars_second is False, runs[1].stderr
     assert lines_second == lines_first
     assert lines_second[:3] == ["高平市人力资源和社会保障局（高平市医疗保障局）", "收支总览", "功能科目"]
+
+
+def test_pruning_an_entry_removes_its_outline(tmp_path):
+    folder = tmp_path / cache.tag() / "ab"
+    folder.mkdir(parents=True)
+    entry = folder / ("ab" + "0" * 62 + "-000000000000.budget")
+    entry.write_bytes(b"x" * 1000)
+    entry.with_suffix(".outline").write_text("{}")
+    assert cache.prune(tmp_path, 100) == 1
+    assert not entry.exists() and not entry.with_suffix(".outline").exists() and not folder.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -371,7 +372,7 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
             fresh = pool.map(_work, work, chunksize=chunk_size([paths[i] for i in todo], workers))
         else:
-            fresh = map(_work, work)
+            fresh = map(_work_here if len(work) > 1 else _work, work)
         done = 0
         pending = set(todo)
         for i, (path, doc_id, entry, digest) in enumerate(zip(paths, doc_ids, entries, digests, strict=True)):
@@ -385,7 +386,7 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
             try:
                 parsed = next(fresh)
             except BrokenProcessPool:  # the rest in this process
-                fresh = map(_work, work[done:])
+                fresh = map(_work_here, work[done:])
                 parsed = next(fresh)
             done += 1
             yield parsed
@@ -413,6 +414,14 @@ def _parse_read(path: Path, doc_id: str, source: SourceText | InputError) -> Par
 
 def _work(item: tuple[Path, str, Path | None, str | None]) -> ParsedDocument:
     return _parse_and_store(*item)
+
+
+def _work_here(item: tuple[Path, str, Path | None, str | None]) -> ParsedDocument:
+    """`_work` in this process, for a corpus: the result is kept as a worker process's would be,
+    pickled and read back. Its frames then own compact buffers, instead of the parse's own,
+    which stay scattered among the parse's freed memory: measured on 300 documents with one
+    job, peak RSS 367 → 255 MB, for about 6 ms a document."""
+    return pickle.loads(pickle.dumps(_work(item), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _parse_and_store(path: Path, doc_id: str, entry: Path | None, digest: str | None) -> ParsedDocument:
