@@ -736,7 +736,8 @@ async def test_forty_columns_stack_the_panes(app):
 
 def test_q_and_ctrl_c_quit_while_a_source_never_finishes(tmp_path):
     """A FIFO nobody writes to: the browser says it is reading, and quits at once on q or
-    Ctrl-C, without a traceback (the reading thread does not hold the exit)."""
+    Ctrl-C, without a traceback (the reading thread does not hold the exit); meanwhile the
+    garbage collector runs again."""
     import os
     import subprocess
     import sys
@@ -750,9 +751,12 @@ from pathlib import Path
 from budgettui.tui.app import BudgetApp
 
 async def press(pilot):
+    import gc
     await pilot.pause(0.5)
     text = str(pilot.app.query_one("#loading").content)
     assert "正在读取文档" in text, text
+    await pilot.pause(1.0)
+    assert gc.isenabled()  # it rests while the first document is read, but not for ever
     await pilot.press(sys.argv[1])
 
 app = BudgetApp(sources=[Path({str(fifo)!r})])

@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
 from budgettui.messages import plural
 from budgettui.tui.acrosscommand import AcrossProvider
 from budgettui.tui.commands import GoToProvider
-from budgettui.tui.corpus import CorpusBrowsing, start_resource_tracker
+from budgettui.tui.corpus import GC_REST, CorpusBrowsing, start_resource_tracker
 from budgettui.tui.screens import ExportScreen, HelpScreen
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
             # A daemon thread, not a Textual worker: a source that never ends (a FIFO, a
             # stalled network file) must not keep `q` from ending the process.
             threading.Thread(target=self._load, name="budgettui-load", daemon=True).start()
+            self.set_timer(GC_REST, gc.enable)  # the thread rests the garbage collector: not for ever
         else:
             self._start_browsing()
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 #: While a corpus is read, documents join the tree at most this often (seconds).
 PUBLISH = 0.25
+#: The garbage collector rests at most this long while the first document is read (seconds):
+#: a source that never ends (a FIFO nobody writes to) must not keep it off.
+GC_REST = 1.0
 
 
 def start_resource_tracker() -> None:
@@ -62,8 +65,8 @@ class CorpusBrowsing:
 
         The garbage collector rests until the first document is on screen: importing Polars
         and building the tree make objects by the hundred thousand and hardly any garbage,
-        and the passes it would run meanwhile cost a fifth of the imports."""
-        gc.disable()
+        and the passes it would run meanwhile cost a fifth of the imports. At most GC_REST."""
+        gc.disable()  # (on_mount set a timer to enable it again after GC_REST)
         try:
             self._read()
         finally:
