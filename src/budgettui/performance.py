@@ -66,7 +66,7 @@ from typing import Any, NamedTuple
 
 from budgettui import vocabulary
 from budgettui.sources import Line
-from budgettui.values import is_amount, parse_amount, parse_target
+from budgettui.values import amount_of, is_amount, parse_amount, parse_target
 
 TITLE = "项目支出绩效目标表"
 IMPLEMENTATION, ANNUAL = "implementation", "annual"
@@ -150,7 +150,10 @@ def clean_text(text: str | None) -> str | None:
         return None
     if "<" in text:  # every tag starts so
         text = _TAG.sub(" ", text)
-    text = _SPACES.sub(" ", html.unescape(text)).strip()
+    if "&" in text:  # every entity starts so
+        text = html.unescape(text)
+    if " " in text or not text.isprintable():  # else no whitespace at all (see clean_text's test)
+        text = _SPACES.sub(" ", text).strip()
     return text or None
 
 
@@ -217,9 +220,12 @@ def _classify(cell: str) -> tuple[str, str] | None:
     return ("text", text) if text else None
 
 
+_new_tuple = tuple.__new__
+
+
 def _tokens(cells: list[str]) -> list[_Token]:
     return [
-        _Token(kind_text[0], kind_text[1], col)
+        _new_tuple(_Token, (*kind_text, col))  # _Token(kind, text, col), without its __new__
         for col, cell in enumerate(cells)
         if cell and (kind_text := _classify(cell)) is not None
     ]
@@ -262,27 +268,27 @@ def _cut(tokens: list[_Token]) -> _Row:
     """Cut a row's tokens into halves `[level-2] [name] [value]` in printed order."""
     row = _Row([], None, None, False)
     half: _Half | None = None
-    for i, tok in enumerate(tokens):
-        kind = tok.kind
-        if kind == "cost":
-            kind = "l1" if _cost_is_level1(tokens, i) else "l2"
-        if kind == "l1":
-            row.level1, row.level1_col = tok.text, tok.col
-        elif kind == "l2":
-            if half is not None and half.level2 == tok.text and half.placeholder:
-                row.collapsed = True
-                continue
-            half = _Half(tok.text, tok.col)
-            row.halves.append(half)
-        elif kind == "text":
-            if half is not None and half.texts and half.texts[-1] == tok.text:
+    for i, (kind, text, col) in enumerate(tokens):
+        if kind == "text":
+            if half is not None and half.texts and half.texts[-1] == text:
                 row.collapsed = True
                 continue
             if half is None or len(half.texts) == 2:
                 half = _Half()
                 row.halves.append(half)
-            half.texts.append(tok.text)
-            half.cols.append(tok.col)
+            half.texts.append(text)
+            half.cols.append(col)
+            continue
+        if kind == "cost":
+            kind = "l1" if _cost_is_level1(tokens, i) else "l2"
+        if kind == "l1":
+            row.level1, row.level1_col = text, col
+        elif kind == "l2":
+            if half is not None and half.level2 == text and not half.texts:
+                row.collapsed = True
+                continue
+            half = _Half(text, col)
+            row.halves.append(half)
     return row
 
 
@@ -1118,11 +1124,12 @@ class _Table:
             return
         self.funds_labelled.add(name)
         value = values[0] if values else None
-        suffixed = None if is_amount(value) else _UNIT_SUFFIX.match(value or "")
-        if suffixed and is_amount(suffixed.group(1)):
-            value = suffixed.group(1)  # `337770.89万元`: the unit printed in the cell
-            self.funds_unit = self.funds_unit or suffixed.group(2)
-        self.set(name, _money(value if value and is_amount(value) else None))
+        amount = amount_of(value)
+        if amount is None and (suffixed := _UNIT_SUFFIX.match(value or "")):
+            amount = amount_of(suffixed.group(1))
+            if amount is not None:  # `337770.89万元`: the unit printed in the cell
+                self.funds_unit = self.funds_unit or suffixed.group(2)
+        self.set(name, amount.quantize(CENT) if amount is not None else None)
 
     def _footer(self, cells: list[str]) -> None:
         self.footer, self.phase = True, "done"
