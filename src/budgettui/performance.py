@@ -274,7 +274,7 @@ def _cut(tokens: list[_Token]) -> _Row:
                 row.collapsed = True
                 continue
             if half is None or len(half.texts) == 2:
-                half = _Half()
+                half = _Half(None, None, [], [])
                 row.halves.append(half)
             half.texts.append(text)
             half.cols.append(col)
@@ -287,7 +287,7 @@ def _cut(tokens: list[_Token]) -> _Row:
             if half is not None and half.level2 == text and not half.texts:
                 row.collapsed = True
                 continue
-            half = _Half(text, col)
+            half = _Half(text, col, [], [])
             row.halves.append(half)
     return row
 
@@ -378,7 +378,7 @@ class _Grid:
             if not half.placeholder:
                 level2 = half.level2 or self.sides[1].level2
                 found.append(self._indicator(ANNUAL, level2, half, True, raw, line.no, "unplaced"))
-        return found, sum(not h.placeholder for h in extra)
+        return found, sum(not h.placeholder for h in extra) if extra else 0
 
     def _learn_columns(self, row: _Row) -> None:
         """No grid header: take the columns of the first complete two-half row."""
@@ -865,11 +865,12 @@ class _Table:
         alone = len(filled) == 1 and cells[0] != ""  # text in the first column only
         if self.wide is not None or (self.phase == "head" and _names(line, cells, WIDE_MARK)):
             return self._wide_line(line, cells, [_key(c) for c in cells], alone)
-        if self.phase == "head" and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
+        if self.phase == "head" and cells[0] and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
             self.last_line, self.unit_name = line.no, unit_line.group(1)
             self.funds_unit = _funds_unit(cells) or self.funds_unit
             return True
-        header = None if self.two_period else _ColumnGrid.from_header(cells)
+        # a grid header names at least three columns (level 2, name, value)
+        header = None if len(filled) < 3 or self.two_period else _ColumnGrid.from_header(cells)
         if header is not None:
             if plain:
                 return False
@@ -895,7 +896,8 @@ class _Table:
             self._head(cells, labels)
             return True
         tokens = _tokens(cells)
-        is_grid = any(t.kind != "text" for t in tokens)
+        kinds = [t[0] for t in tokens]
+        is_grid = kinds.count("text") != len(kinds)
         if plain and (_SECTION.match(filled[0]) or (self.phase != "head" and not is_grid)):
             return False
         self.last_line = line.no
@@ -908,7 +910,7 @@ class _Table:
                 self._task(filled)
             else:
                 self._unlabelled(line.no, cells)
-        elif any(t.kind == "header" for t in tokens):
+        elif "header" in kinds:
             self.phase = "grid"
             self.grid.header(tokens)
         else:
@@ -1047,7 +1049,7 @@ class _Table:
         totals = [lb[5:] for _, lb in labels if lb in ("fund:total_funds", "fund:annual_funds")]
         self.totals_seen += totals
         for (i, label), end in zip(labels, bounds[1:], strict=False):
-            values = [c for c in cells[i + 1:end] if c]
+            values = list(filter(None, cells[i + 1:end]))
             if label.startswith("fund:"):
                 part = label[5:]
                 seen[part] = seen.get(part, 0) + 1
@@ -1339,12 +1341,14 @@ class _Builder:
 
     def _indicators(self, perf_id: str, table: _Table) -> None:
         seq = dict.fromkeys(PERIODS, 0)
+        single = table.single_period if table.single else None
+        append = self.result.indicators.append
         for item in _join_fragments(table.indicators):
-            if table.single:
-                item.period = table.single_period
+            if single is not None:
+                item.period = single
             seq[item.period] += 1
             target = parse_target(item.value)
-            self.result.indicators.append({
+            append({
                 "doc_id": self.doc_id, "perf_id": perf_id, "project_id": None,
                 "period": item.period, "seq": seq[item.period], "level1": item.level1,
                 "level2": item.level2, "name": item.name, "value": item.value,
@@ -1385,9 +1389,10 @@ def parse_performance(lines: Sequence[Line], doc_id: str) -> PerformanceResult:
     builder = _Builder(doc_id)
     table: _Table | None = None
     for line in lines:
-        if line.blank:
+        text = line.text.strip()
+        if not text:
             continue
-        if _is_title(line.text):
+        if "\t" not in text and _is_title(text):  # a title is one cell
             table = builder.start(line)
             continue
         if table is None:
