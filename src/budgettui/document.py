@@ -297,9 +297,14 @@ def skipped_document(path: Path, doc_id: str, error: InputError) -> Document:
     return Document({"documents": [document], "findings": [finding]}, [])
 
 
+_EMPTY = pl.DataFrame()
+
+
 def frames_of(doc_id: str, document: Document, error: InputError | None = None) -> ParsedDocument:
     """A parsed document's frames: its rows, performance tables linked, budget_lines built."""
-    frames = {r.name: r.frame(document.rows.get(r.name, [])) for r in schema.RESOURCES}
+    # budget_lines is made from the other frames below (its key keeps its place, schema order)
+    frames = {r.name: _EMPTY if r.name == "budget_lines" else r.frame(document.rows.get(r.name, []))
+              for r in schema.RESOURCES}
     before = frames["findings"].height
     frames = _link(frames)
     frames["budget_lines"] = budget_lines(frames, document.rows.get("other_lines", []))

@@ -365,8 +365,10 @@ class _Grid:
         raw = "\t".join(cells).rstrip("\t")
         found: list[_Indicator] = []
         for index, half, mirrored in placed:
-            other = _other_half(placed, index, half)
-            level2, inferred = self._level2(index, half, row, other)
+            if half.level2:  # printed: nothing to infer
+                level2, inferred = half.level2, False
+            else:
+                level2, inferred = self._level2(index, half, row, _other_half(placed, index, half))
             side = self.sides[index]
             side.level2, side.placeholder = level2, half.placeholder
             if half.placeholder:
@@ -438,7 +440,8 @@ class _Grid:
         flag: str | None = None,
     ) -> _Indicator:
         level1 = _LEVEL1_OF[level2] if level2 else self.level1
-        name, value = _name_value(half.texts)
+        texts = half.texts
+        name, value = (texts[0], texts[1]) if len(texts) >= 2 else _name_value(texts)
         return _Indicator(period, level1, level2, name, value,
                           flag or ("repaired" if repaired else None), raw, no)
 
@@ -1172,6 +1175,13 @@ def _conflict(first: _Table, page: _Table) -> str | None:
     return None
 
 
+#: The header fields of a performance_targets row, in order: text, then funds.
+_TEXT_FIELDS = ("name", "dept_code", "dept_name", "unit", "attribute", "period", "overview", "basis",
+                "necessity", "measures", "plan", "goal_implementation", "goal_annual", "fill_time")
+_FUND_FIELDS = ("total_funds", "annual_funds",
+                *(f"{period}_{part}" for part in _FUND_PARTS for period in ("total", "annual")))
+
+
 class _Builder:
     """Collects the tables of one document and turns them into rows."""
 
@@ -1291,17 +1301,12 @@ class _Builder:
                                "layout": self._layout(table),
                                "funds_unit": table.funds_unit,
                                "tasks": "\n".join(table.tasks) or None}
-        for name in ("name", "dept_code", "dept_name", "unit", "attribute", "period", "overview",
-                     "basis", "necessity", "measures", "plan", "goal_implementation",
-                     "goal_annual", "fill_time", "total_funds", "annual_funds"):
+        for name in _TEXT_FIELDS:
             row[name] = fields.get(name)
-        for part in _FUND_PARTS:
-            row[f"total_{part}"] = fields.get(f"total_{part}")
-            row[f"annual_{part}"] = fields.get(f"annual_{part}")
         scale = SCALES.get(table.funds_unit or "元", Decimal(1))
-        for name, value in row.items():
-            if value is not None and name.startswith(("total_", "annual_")):
-                row[name] = (value * scale).quantize(CENT)
+        for name in _FUND_FIELDS:  # in 元
+            value = fields.get(name)
+            row[name] = None if value is None else (value * scale).quantize(CENT)
         self.result.targets.append(row)
         self._check_funds(perf_id, table)
         self._indicators(perf_id, table)
