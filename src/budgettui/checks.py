@@ -90,7 +90,7 @@ def _dicts(frame: pl.DataFrame) -> list[Row]:
     """The frame's rows as dicts (what `to_dicts` gives), built column by column: faster."""
     names = frame.columns
     return [dict(zip(names, values, strict=True))
-            for values in zip(*(series.to_list() for series in frame.iter_columns()), strict=True)]
+            for values in zip(*(schema.values_of(series) for series in frame.iter_columns()), strict=True)]
 
 
 @dataclass(slots=True)

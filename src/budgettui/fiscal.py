@@ -257,7 +257,7 @@ def _lines_of(resource: schema.Resource, frame: pl.DataFrame, years: dict[str, i
     parents = _parents(set(frame["code"].drop_nulls().to_list())) if "code" in frame.columns else set()
     lines: list[tuple] = []
     names = frame.columns
-    for values in zip(*(series.to_list() for series in frame.iter_columns()), strict=True):
+    for values in zip(*(schema.values_of(series) for series in frame.iter_columns()), strict=True):
         row = dict(zip(names, values, strict=True))  # iter_rows(named=True), column by column: faster
         doc_id, table_no, row_key = row["doc_id"], _table_no(resource, row), _row_key(resource, row)
         source = printed.get((doc_id, table_no), {})

