@@ -443,3 +443,13 @@ def test_check_bad_usage(args):
     result = run(*args)
     assert result.returncode == 2
     assert result.stderr.startswith("budgettui: ") and "Traceback" not in result.stderr
+
+
+def test_period_values_compare_without_any_whitespace():
+    """target.period_mismatch compares `≥ 90 ％` and `≥90%` as one value, whatever the space."""
+    from budgettui.target_rules import _norm
+
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert len(spaces) > 20
+    assert {_norm(f"{space}≥ 90{space}{space}％") for space in spaces} == {"≥90%"}
+    assert _norm("≥90%") == "≥90%" and _norm("提高") == "提高"

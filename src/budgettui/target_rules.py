@@ -224,7 +224,9 @@ _SPACE = re.compile(r"\s+")
 
 
 def _norm(value: str) -> str:
-    return _SPACE.sub("", value).replace("％", "%")
+    if " " in value or not value.isprintable():  # else no whitespace (as performance.clean_text)
+        value = _SPACE.sub("", value)
+    return value.replace("％", "%")
 
 
 @rule("target.unit", "warning", "实施单位与项目所属单位一致", "the implementing unit is the project's unit")
