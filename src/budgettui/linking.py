@@ -150,9 +150,11 @@ def _cover(tables: list[dict[str, Any]], projects: list[dict[str, Any]], links: 
     taken, each named like the table: table → those projects."""
     covers: dict[int, list[int]] = {}
     for ti, table in enumerate(tables):
+        if ti in links:
+            continue
         funds = table.get("annual_funds") or table.get("total_funds")
         key = name_key(table["name"])
-        if ti in links or funds is None or not key:
+        if funds is None or not key:
             continue
         for first in range(len(projects)):
             run: list[int] = []
