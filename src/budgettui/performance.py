@@ -864,18 +864,18 @@ class _Table:
         """Take one non-blank line; False when the line is no longer part of the table."""
         cells = line.cells
         filled = list(filter(None, cells))
-        plain = "\t" not in line.text.strip()
         alone = len(filled) == 1 and cells[0] != ""  # text in the first column only
-        if self.wide is not None or (self.phase == "head" and _names(line, cells, WIDE_MARK)):
+        head = self.phase == "head"  # (the phase changes below only where the line is taken)
+        if self.wide is not None or (head and _names(line, cells, WIDE_MARK)):
             return self._wide_line(line, cells, [_key(c) for c in cells], alone)
-        if self.phase == "head" and cells[0] and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
+        if head and cells[0] and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
             self.last_line, self.unit_name = line.no, unit_line.group(1)
             self.funds_unit = _funds_unit(cells) or self.funds_unit
             return True
         # a grid header names at least three columns (level 2, name, value)
         header = None if len(filled) < 3 or self.two_period else _ColumnGrid.from_header(cells)
         if header is not None:
-            if plain:
+            if "\t" not in line.text.strip():  # one cell
                 return False
             self.last_line, self.phase = line.no, "grid"
             if self.cgrid is not None:  # printed again on the next page: levels go on
@@ -885,14 +885,14 @@ class _Table:
             return True
         if self.cgrid is not None and self.phase == "grid":
             return self._column_row(line, cells, filled, alone)
-        if (self.prev_grid is not None and self.phase == "head" and not self.headed and not alone
+        if (self.prev_grid is not None and head and not self.headed and not alone
                 and any(t.kind in ("l1", "l2", "cost") for t in _tokens(cells))):
             # a page printing the rest of the previous table's grid, without its header
             prev = self.prev_grid
             self.cgrid = _ColumnGrid(prev.roles, prev.level1, prev.level2)
             self.phase, self.continues = "grid", True
             return self._column_row(line, cells, filled, alone)
-        labels = _labels(cells) if self.phase == "head" else []
+        labels = _labels(cells) if head else []
         if labels:
             self.last_line, self.headed = line.no, True
             self.funds_unit = self.funds_unit or _funds_unit(cells)
@@ -901,12 +901,13 @@ class _Table:
         tokens = _tokens(cells)
         kinds = [t[0] for t in tokens]
         is_grid = kinds.count("text") != len(kinds)
-        if plain and (_SECTION.match(filled[0]) or (self.phase != "head" and not is_grid)):
+        plain = "\t" not in line.text.strip()  # one cell
+        if plain and (_SECTION.match(filled[0]) or (not head and not is_grid)):
             return False
         self.last_line = line.no
         if _is_footer(line.text, cells):
             self._footer(cells)
-        elif self.phase == "head" and not is_grid:
+        elif head and not is_grid:
             if plain and _YEAR_LINE.match(filled[0]):
                 self.hint(filled[0])
             elif self.in_tasks:
