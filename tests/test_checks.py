@@ -17,7 +17,9 @@ from conftest import ROOT, SAMPLE
 import budgettui
 from budgettui import schema
 from budgettui.audit import RULES, check_budget, is_check_finding
+from budgettui.checks import Doc
 from budgettui.model import Budget
+from budgettui.target_rules import INDICATOR_COLUMNS
 
 # ---------------------------------------------------------------- the sample, pinned
 
@@ -118,6 +120,20 @@ def test_sample_counts_and_lines(budget):
     row = next(f for f in findings if f["rule"] == "t1.row_split")
     assert row["resource"] == "budget_summary" and row["source_line"] == 107
     assert "6027.06 ≠ 当年预算安排 6015.74 + 上年结转安排 11.31 = 6027.05" in row["message"]
+
+
+def test_a_document_gives_the_rules_only_the_columns_they_read(budget):
+    """Doc.columns: the indicators' rows with the target rules' columns alone (not `raw` …),
+    the values those of all the columns, converted once."""
+    doc = Doc(budget["documents"]["doc_id"][0], {}, budget=budget)
+    rows = doc.columns("indicators", INDICATOR_COLUMNS)
+    assert len(rows) == 846 and list(rows[0]) == list(INDICATOR_COLUMNS)
+    # L653: perf-001's cost target 资金总额 ≤22万元, in both periods
+    cost = [r for r in rows if r["value_unit"] == "万元"][:2]
+    assert [(r["period"], r["level2"], r["name"], r["value"], r["number"], r["source_line"]) for r in cost] == [
+        (period, "成本指标", "资金总额", "≤22万元", Decimal("22.0000"), 653) for period in ("implementation", "annual")]
+    assert doc.columns("indicators", INDICATOR_COLUMNS) is rows
+    assert rows == [{name: row[name] for name in INDICATOR_COLUMNS} for row in doc["indicators"]]
 
 
 def test_findings_resource_holds_the_rules_and_the_parsers(budget):
@@ -427,3 +443,13 @@ def test_check_bad_usage(args):
     result = run(*args)
     assert result.returncode == 2
     assert result.stderr.startswith("budgettui: ") and "Traceback" not in result.stderr
+
+
+def test_period_values_compare_without_any_whitespace():
+    """target.period_mismatch compares `≥ 90 ％` and `≥90%` as one value, whatever the space."""
+    from budgettui.target_rules import _norm
+
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert len(spaces) > 20
+    assert {_norm(f"{space}≥ 90{space}{space}％") for space in spaces} == {"≥90%"}
+    assert _norm("≥90%") == "≥90%" and _norm("提高") == "提高"

@@ -427,6 +427,13 @@ def test_no_html_and_clean_whitespace(result: PerformanceResult) -> None:
 def test_clean_text_and_name_key() -> None:
     assert clean_text("<p>为了  加强</p><br/>&nbsp;社会 救助 ") == "为了 加强 社会 救助"
     assert clean_text("<p> </p>") is None
+    # without an ASCII space, only a character that is not printable can be whitespace: every
+    # kind of whitespace still collapses to one space and is stripped at the ends
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert clean_text(f"{space}社会{space}{space}救助{space}") == "社会 救助", hex(ord(space))
+    assert clean_text("社会救助（2026）") == "社会救助（2026）"
     assert name_key("《晋财社【2025】174号》提前下达") == name_key("（晋财社〔2025〕174号）提前下达")
     assert name_key("(晋市财社[2025]112号) 2026年") == name_key("（晋市财社〔2025〕112号）2026年")
     assert name_key("<<通知>>") == name_key("《通知》") == "(通知)"

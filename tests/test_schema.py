@@ -47,3 +47,28 @@ def test_frame_of_columns_takes_values_by_column_and_nulls_the_rest() -> None:
     assert frame["table_no"].to_list() == [1, 12]
     assert frame["title"].to_list() == ["2026年部门收支总表", "项目支出表"]
     assert frame["rows"].dtype == pl.Int64 and frame["rows"].to_list() == [None, None]
+
+
+def test_frame_reads_keys_missing_from_some_rows_as_nulls() -> None:
+    """The keys of the first row are read from every row at once; a key the first row lacks,
+    or one a later row lacks, is read row by row."""
+    resource = schema.resource("units")
+    later = resource.frame([{"doc_id": "d", "unit_id": "u01"},
+                            {"doc_id": "d", "unit_id": "u02", "name": "高平市医疗保障局", "kind": "行政单位"}])
+    assert later["name"].to_list() == [None, "高平市医疗保障局"]
+    assert later["kind"].to_list() == [None, "行政单位"]
+    first = resource.frame([{"doc_id": "d", "unit_id": "u01", "name": "高平市医疗保障局"},
+                            {"doc_id": "d", "unit_id": "u02"}])
+    assert first["name"].to_list() == ["高平市医疗保障局", None]
+    assert first["unit_id"].to_list() == ["u01", "u02"]
+
+
+def test_values_of_gives_the_decimals_to_list_gives() -> None:
+    """Decimals read back through their text keep their scale (25552.620000), nulls stay."""
+    frame = schema.resource("expenditure_by_subject").frame(
+        [{"doc_id": "d", "total": Decimal("25552.62")}, {"doc_id": "d", "total": None},
+         {"doc_id": "d", "total": Decimal("-0.000001")}, {"doc_id": "d", "total": Decimal("0")}])
+    values = schema.values_of(frame["total"])
+    assert values == frame["total"].to_list() == [Decimal("25552.62"), None, Decimal("-0.000001"), Decimal(0)]
+    assert [str(v) for v in values] == ["25552.620000", "None", "-0.000001", "0.000000"]
+    assert schema.values_of(frame["doc_id"]) == ["d"] * 4

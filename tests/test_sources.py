@@ -15,6 +15,8 @@ def test_normalise_spaces_and_fullwidth_numbers():
     assert normalise("合计\u00a0\u3000２７，７６１．２８") == "合计  27,761.28"
     # A full-width comma between words is punctuation, not part of a number.
     assert normalise("教育，卫生") == "教育，卫生"
+    # only between two digits, each one of a run: after a word or before one it stays
+    assert normalise("3，4，5．0；共，1 和 2，") == "3,4,5.0；共，1 和 2，"
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgettui.values import AmountError, is_amount, money_text, parse_amount, parse_target
+from budgettui.values import AmountError, amount_of, is_amount, money_text, parse_amount, parse_target
 
 
 @pytest.mark.parametrize(
@@ -89,6 +89,7 @@ def test_parse_target_never_raises(text: str) -> None:
 def test_parse_amount_reads_the_number_printed(printed: str | None, expected: Decimal | None) -> None:
     assert parse_amount(printed) == expected
     assert is_amount(printed) == (expected is not None)
+    assert amount_of(printed) == expected
 
 
 @pytest.mark.parametrize("printed", ["12.345", "abc", "1e5", "1,23", "9" * 13])
@@ -96,6 +97,7 @@ def test_parse_amount_refuses_what_is_no_amount_each_time(printed: str) -> None:
     """Finer than 分, text, or too large: an error on every call (the amounts are cached)."""
     for _ in range(2):
         assert not is_amount(printed)
+        assert amount_of(printed) is None
         with pytest.raises(AmountError):
             parse_amount(printed)
 

@@ -274,11 +274,15 @@ def _link(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Link performance tables to projects, and their indicators through them."""
     targets, findings = link_performance(frames["performance_targets"], frames["projects"])
     frames["performance_targets"] = targets
-    ids = targets.select("doc_id", "perf_id", pl.col("project_id").alias("_pid"))
-    indicators = frames["indicators"].join(ids, on=["doc_id", "perf_id"], how="left")
-    frames["indicators"] = indicators.with_columns(
-        pl.coalesce("_pid", "project_id").alias("project_id")
-    ).drop("_pid")
+    # each indicator takes its table's project (when linked), as a left join on doc_id and
+    # perf_id would give it (a table's perf_id is unique in its document)
+    linked = dict(zip(zip(targets["doc_id"].to_list(), targets["perf_id"].to_list(), strict=True),
+                      targets["project_id"].to_list(), strict=True))
+    indicators = frames["indicators"]
+    keys = zip(indicators["doc_id"].to_list(), indicators["perf_id"].to_list(), strict=True)
+    projects = [own if (project := linked.get(key)) is None else project
+                for key, own in zip(keys, indicators["project_id"].to_list(), strict=True)]
+    frames["indicators"] = indicators.with_columns(pl.Series("project_id", projects, dtype=pl.String))
     if findings:
         extra = schema.resource("findings").frame(findings)
         frames["findings"] = pl.concat([frames["findings"], extra])
@@ -297,9 +301,14 @@ def skipped_document(path: Path, doc_id: str, error: InputError) -> Document:
     return Document({"documents": [document], "findings": [finding]}, [])
 
 
+_EMPTY = pl.DataFrame()
+
+
 def frames_of(doc_id: str, document: Document, error: InputError | None = None) -> ParsedDocument:
     """A parsed document's frames: its rows, performance tables linked, budget_lines built."""
-    frames = {r.name: r.frame(document.rows.get(r.name, [])) for r in schema.RESOURCES}
+    # budget_lines is made from the other frames below (its key keeps its place, schema order)
+    frames = {r.name: _EMPTY if r.name == "budget_lines" else r.frame(document.rows.get(r.name, []))
+              for r in schema.RESOURCES}
     before = frames["findings"].height
     frames = _link(frames)
     frames["budget_lines"] = budget_lines(frames, document.rows.get("other_lines", []))

@@ -150,9 +150,11 @@ def _cover(tables: list[dict[str, Any]], projects: list[dict[str, Any]], links: 
     taken, each named like the table: table → those projects."""
     covers: dict[int, list[int]] = {}
     for ti, table in enumerate(tables):
+        if ti in links:
+            continue
         funds = table.get("annual_funds") or table.get("total_funds")
         key = name_key(table["name"])
-        if ti in links or funds is None or not key:
+        if funds is None or not key:
             continue
         for first in range(len(projects)):
             run: list[int] = []
@@ -226,6 +228,13 @@ def _report(doc_id: str, tables: list[dict[str, Any]], projects: list[dict[str, 
     return findings
 
 
+#: The columns of the targets and of the projects that linking reads (the others are not turned
+#: into Python values).
+_TARGET_COLUMNS = ("doc_id", "perf_id", "kind", "layout", "name", "annual_funds", "total_funds",
+                   "source_line")
+_PROJECT_COLUMNS = ("doc_id", "project_id", "kind", "name", "total", "source_line")
+
+
 def link_performance(
     targets: pl.DataFrame, projects: pl.DataFrame
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
@@ -233,8 +242,9 @@ def link_performance(
     project_ids: list[str | None] = [None] * targets.height
     scores: list[Decimal | None] = [None] * targets.height
     findings: list[dict[str, Any]] = []
-    rows = targets.with_row_index("_row").to_dicts()
-    all_projects = projects.to_dicts()
+    rows = targets.with_row_index("_row").select(
+        "_row", *(c for c in _TARGET_COLUMNS if c in targets.columns)).to_dicts()
+    all_projects = projects.select(c for c in _PROJECT_COLUMNS if c in projects.columns).to_dicts()
     for doc_id in dict.fromkeys(r["doc_id"] for r in [*rows, *all_projects]):
         # a department-wide table (kind department) belongs to no project
         tables = [r for r in rows if r["doc_id"] == doc_id and r.get("kind") != "department"]

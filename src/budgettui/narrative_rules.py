@@ -282,10 +282,16 @@ SAME = re.compile(r"与上年(预算数)?相同|持平")
 
 def _resolvers(figure: Figure) -> list[Resolver]:
     """The resolvers whose section and label patterns match, most specific first."""
-    for section, pairs in AMOUNTS:
-        if re.search(section, figure.section):
-            return [resolver for pattern, resolver in pairs if re.search(pattern, figure.label)]
-    return []
+    return list(_resolvers_of(figure.section, figure.label))
+
+
+@lru_cache(maxsize=4096)
+def _resolvers_of(section: str, label: str) -> tuple[Resolver, ...]:
+    """_resolvers of a figure's section and label (cached: documents repeat their sentences)."""
+    for pattern, pairs in AMOUNTS:
+        if re.search(pattern, section):
+            return tuple(resolver for label_pattern, resolver in pairs if re.search(label_pattern, label))
+    return ()
 
 
 # ---------------------------------------------------------------- reporting one figure

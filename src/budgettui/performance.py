@@ -66,7 +66,7 @@ from typing import Any, NamedTuple
 
 from budgettui import vocabulary
 from budgettui.sources import Line
-from budgettui.values import is_amount, parse_amount, parse_target
+from budgettui.values import amount_of, is_amount, parse_amount, parse_target
 
 TITLE = "项目支出绩效目标表"
 IMPLEMENTATION, ANNUAL = "implementation", "annual"
@@ -150,7 +150,10 @@ def clean_text(text: str | None) -> str | None:
         return None
     if "<" in text:  # every tag starts so
         text = _TAG.sub(" ", text)
-    text = _SPACES.sub(" ", html.unescape(text)).strip()
+    if "&" in text:  # every entity starts so
+        text = html.unescape(text)
+    if " " in text or not text.isprintable():  # else no whitespace at all (see clean_text's test)
+        text = _SPACES.sub(" ", text).strip()
     return text or None
 
 
@@ -217,9 +220,12 @@ def _classify(cell: str) -> tuple[str, str] | None:
     return ("text", text) if text else None
 
 
+_new_tuple = tuple.__new__
+
+
 def _tokens(cells: list[str]) -> list[_Token]:
     return [
-        _Token(kind_text[0], kind_text[1], col)
+        _new_tuple(_Token, (*kind_text, col))  # _Token(kind, text, col), without its __new__
         for col, cell in enumerate(cells)
         if cell and (kind_text := _classify(cell)) is not None
     ]
@@ -262,27 +268,27 @@ def _cut(tokens: list[_Token]) -> _Row:
     """Cut a row's tokens into halves `[level-2] [name] [value]` in printed order."""
     row = _Row([], None, None, False)
     half: _Half | None = None
-    for i, tok in enumerate(tokens):
-        kind = tok.kind
-        if kind == "cost":
-            kind = "l1" if _cost_is_level1(tokens, i) else "l2"
-        if kind == "l1":
-            row.level1, row.level1_col = tok.text, tok.col
-        elif kind == "l2":
-            if half is not None and half.level2 == tok.text and half.placeholder:
-                row.collapsed = True
-                continue
-            half = _Half(tok.text, tok.col)
-            row.halves.append(half)
-        elif kind == "text":
-            if half is not None and half.texts and half.texts[-1] == tok.text:
+    for i, (kind, text, col) in enumerate(tokens):
+        if kind == "text":
+            if half is not None and half.texts and half.texts[-1] == text:
                 row.collapsed = True
                 continue
             if half is None or len(half.texts) == 2:
-                half = _Half()
+                half = _Half(None, None, [], [])
                 row.halves.append(half)
-            half.texts.append(tok.text)
-            half.cols.append(tok.col)
+            half.texts.append(text)
+            half.cols.append(col)
+            continue
+        if kind == "cost":
+            kind = "l1" if _cost_is_level1(tokens, i) else "l2"
+        if kind == "l1":
+            row.level1, row.level1_col = text, col
+        elif kind == "l2":
+            if half is not None and half.level2 == text and not half.texts:
+                row.collapsed = True
+                continue
+            half = _Half(text, col, [], [])
+            row.halves.append(half)
     return row
 
 
@@ -359,8 +365,10 @@ class _Grid:
         raw = "\t".join(cells).rstrip("\t")
         found: list[_Indicator] = []
         for index, half, mirrored in placed:
-            other = _other_half(placed, index, half)
-            level2, inferred = self._level2(index, half, row, other)
+            if half.level2:  # printed: nothing to infer
+                level2, inferred = half.level2, False
+            else:
+                level2, inferred = self._level2(index, half, row, _other_half(placed, index, half))
             side = self.sides[index]
             side.level2, side.placeholder = level2, half.placeholder
             if half.placeholder:
@@ -372,7 +380,7 @@ class _Grid:
             if not half.placeholder:
                 level2 = half.level2 or self.sides[1].level2
                 found.append(self._indicator(ANNUAL, level2, half, True, raw, line.no, "unplaced"))
-        return found, sum(not h.placeholder for h in extra)
+        return found, sum(not h.placeholder for h in extra) if extra else 0
 
     def _learn_columns(self, row: _Row) -> None:
         """No grid header: take the columns of the first complete two-half row."""
@@ -432,7 +440,8 @@ class _Grid:
         flag: str | None = None,
     ) -> _Indicator:
         level1 = _LEVEL1_OF[level2] if level2 else self.level1
-        name, value = _name_value(half.texts)
+        texts = half.texts
+        name, value = (texts[0], texts[1]) if len(texts) >= 2 else _name_value(texts)
         return _Indicator(period, level1, level2, name, value,
                           flag or ("repaired" if repaired else None), raw, no)
 
@@ -855,17 +864,18 @@ class _Table:
         """Take one non-blank line; False when the line is no longer part of the table."""
         cells = line.cells
         filled = list(filter(None, cells))
-        plain = "\t" not in line.text.strip()
         alone = len(filled) == 1 and cells[0] != ""  # text in the first column only
-        if self.wide is not None or (self.phase == "head" and _names(line, cells, WIDE_MARK)):
+        head = self.phase == "head"  # (the phase changes below only where the line is taken)
+        if self.wide is not None or (head and _names(line, cells, WIDE_MARK)):
             return self._wide_line(line, cells, [_key(c) for c in cells], alone)
-        if self.phase == "head" and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
+        if head and cells[0] and (unit_line := WIDE_UNIT_RE.match(_key(cells[0]))):
             self.last_line, self.unit_name = line.no, unit_line.group(1)
             self.funds_unit = _funds_unit(cells) or self.funds_unit
             return True
-        header = None if self.two_period else _ColumnGrid.from_header(cells)
+        # a grid header names at least three columns (level 2, name, value)
+        header = None if len(filled) < 3 or self.two_period else _ColumnGrid.from_header(cells)
         if header is not None:
-            if plain:
+            if "\t" not in line.text.strip():  # one cell
                 return False
             self.last_line, self.phase = line.no, "grid"
             if self.cgrid is not None:  # printed again on the next page: levels go on
@@ -875,34 +885,36 @@ class _Table:
             return True
         if self.cgrid is not None and self.phase == "grid":
             return self._column_row(line, cells, filled, alone)
-        if (self.prev_grid is not None and self.phase == "head" and not self.headed and not alone
+        if (self.prev_grid is not None and head and not self.headed and not alone
                 and any(t.kind in ("l1", "l2", "cost") for t in _tokens(cells))):
             # a page printing the rest of the previous table's grid, without its header
             prev = self.prev_grid
             self.cgrid = _ColumnGrid(prev.roles, prev.level1, prev.level2)
             self.phase, self.continues = "grid", True
             return self._column_row(line, cells, filled, alone)
-        labels = _labels(cells) if self.phase == "head" else []
+        labels = _labels(cells) if head else []
         if labels:
             self.last_line, self.headed = line.no, True
             self.funds_unit = self.funds_unit or _funds_unit(cells)
             self._head(cells, labels)
             return True
         tokens = _tokens(cells)
-        is_grid = any(t.kind != "text" for t in tokens)
-        if plain and (_SECTION.match(filled[0]) or (self.phase != "head" and not is_grid)):
+        kinds = [t[0] for t in tokens]
+        is_grid = kinds.count("text") != len(kinds)
+        plain = "\t" not in line.text.strip()  # one cell
+        if plain and (_SECTION.match(filled[0]) or (not head and not is_grid)):
             return False
         self.last_line = line.no
         if _is_footer(line.text, cells):
             self._footer(cells)
-        elif self.phase == "head" and not is_grid:
+        elif head and not is_grid:
             if plain and _YEAR_LINE.match(filled[0]):
                 self.hint(filled[0])
             elif self.in_tasks:
                 self._task(filled)
             else:
                 self._unlabelled(line.no, cells)
-        elif any(t.kind == "header" for t in tokens):
+        elif "header" in kinds:
             self.phase = "grid"
             self.grid.header(tokens)
         else:
@@ -1041,7 +1053,7 @@ class _Table:
         totals = [lb[5:] for _, lb in labels if lb in ("fund:total_funds", "fund:annual_funds")]
         self.totals_seen += totals
         for (i, label), end in zip(labels, bounds[1:], strict=False):
-            values = [c for c in cells[i + 1:end] if c]
+            values = list(filter(None, cells[i + 1:end]))
             if label.startswith("fund:"):
                 part = label[5:]
                 seen[part] = seen.get(part, 0) + 1
@@ -1118,11 +1130,12 @@ class _Table:
             return
         self.funds_labelled.add(name)
         value = values[0] if values else None
-        suffixed = None if is_amount(value) else _UNIT_SUFFIX.match(value or "")
-        if suffixed and is_amount(suffixed.group(1)):
-            value = suffixed.group(1)  # `337770.89万元`: the unit printed in the cell
-            self.funds_unit = self.funds_unit or suffixed.group(2)
-        self.set(name, _money(value if value and is_amount(value) else None))
+        amount = amount_of(value)
+        if amount is None and (suffixed := _UNIT_SUFFIX.match(value or "")):
+            amount = amount_of(suffixed.group(1))
+            if amount is not None:  # `337770.89万元`: the unit printed in the cell
+                self.funds_unit = self.funds_unit or suffixed.group(2)
+        self.set(name, amount.quantize(CENT) if amount is not None else None)
 
     def _footer(self, cells: list[str]) -> None:
         self.footer, self.phase = True, "done"
@@ -1161,6 +1174,13 @@ def _conflict(first: _Table, page: _Table) -> str | None:
                 name_key(b) if isinstance(b, str) else b):
             return name
     return None
+
+
+#: The header fields of a performance_targets row, in order: text, then funds.
+_TEXT_FIELDS = ("name", "dept_code", "dept_name", "unit", "attribute", "period", "overview", "basis",
+                "necessity", "measures", "plan", "goal_implementation", "goal_annual", "fill_time")
+_FUND_FIELDS = ("total_funds", "annual_funds",
+                *(f"{period}_{part}" for part in _FUND_PARTS for period in ("total", "annual")))
 
 
 class _Builder:
@@ -1282,17 +1302,12 @@ class _Builder:
                                "layout": self._layout(table),
                                "funds_unit": table.funds_unit,
                                "tasks": "\n".join(table.tasks) or None}
-        for name in ("name", "dept_code", "dept_name", "unit", "attribute", "period", "overview",
-                     "basis", "necessity", "measures", "plan", "goal_implementation",
-                     "goal_annual", "fill_time", "total_funds", "annual_funds"):
+        for name in _TEXT_FIELDS:
             row[name] = fields.get(name)
-        for part in _FUND_PARTS:
-            row[f"total_{part}"] = fields.get(f"total_{part}")
-            row[f"annual_{part}"] = fields.get(f"annual_{part}")
         scale = SCALES.get(table.funds_unit or "元", Decimal(1))
-        for name, value in row.items():
-            if value is not None and name.startswith(("total_", "annual_")):
-                row[name] = (value * scale).quantize(CENT)
+        for name in _FUND_FIELDS:  # in 元
+            value = fields.get(name)
+            row[name] = None if value is None else (value * scale).quantize(CENT)
         self.result.targets.append(row)
         self._check_funds(perf_id, table)
         self._indicators(perf_id, table)
@@ -1332,12 +1347,14 @@ class _Builder:
 
     def _indicators(self, perf_id: str, table: _Table) -> None:
         seq = dict.fromkeys(PERIODS, 0)
+        single = table.single_period if table.single else None
+        append = self.result.indicators.append
         for item in _join_fragments(table.indicators):
-            if table.single:
-                item.period = table.single_period
+            if single is not None:
+                item.period = single
             seq[item.period] += 1
             target = parse_target(item.value)
-            self.result.indicators.append({
+            append({
                 "doc_id": self.doc_id, "perf_id": perf_id, "project_id": None,
                 "period": item.period, "seq": seq[item.period], "level1": item.level1,
                 "level2": item.level2, "name": item.name, "value": item.value,
@@ -1378,9 +1395,10 @@ def parse_performance(lines: Sequence[Line], doc_id: str) -> PerformanceResult:
     builder = _Builder(doc_id)
     table: _Table | None = None
     for line in lines:
-        if line.blank:
+        text = line.text.strip()
+        if not text:
             continue
-        if _is_title(line.text):
+        if "\t" not in text and _is_title(text):  # a title is one cell
             table = builder.start(line)
             continue
         if table is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -82,7 +83,8 @@ class Resource:
     def frame(self, rows: list[dict[str, Any]]) -> pl.DataFrame:
         """Build this resource's frame from row dicts (missing keys become null), column by
         column with each column's type."""
-        return pl.DataFrame([_series(c, [row.get(c.name) for row in rows]) for c in self.columns])
+        values = _column_values(rows, [c.name for c in self.columns])
+        return pl.DataFrame([_series(c, values[c.name]) for c in self.columns])
 
     def frame_of_columns(self, columns: dict[str, list[Any]], height: int) -> pl.DataFrame:
         """Build this resource's frame of `height` rows from its columns' values by name (a
@@ -98,6 +100,21 @@ _PLAIN_DTYPES: dict[str, type[pl.DataType]] = {
 }
 
 
+def _column_values(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
+    """Each column's values over the rows (None where a row has no such key): the keys of the
+    first row read from all rows at once, in C (falling back to one key at a time when a row
+    lacks one of them)."""
+    present = [name for name in names if rows and name in rows[0]]
+    values: dict[str, list[Any]] = {}
+    if len(present) > 1:
+        try:
+            values = dict(zip(present, map(list, zip(*map(itemgetter(*present), rows), strict=True)),
+                              strict=True))
+        except KeyError:
+            values = {}
+    return {name: values[name] if name in values else [row.get(name) for row in rows] for name in names}
+
+
 def _series(column: Column, values: list[Any]) -> pl.Series:
     """One column's values as a Series of its type (strict: a value of another type raises)."""
     if column.type in ("money", "number") and values:
@@ -109,10 +126,22 @@ def decimal_series(name: str, values: list[Any], dtype: pl.DataType) -> pl.Serie
     """Decimals as a Series of `dtype`, through their text: the same values, the same rounding
     to the column's scale (half even) and the same overflow error as from the Decimals, 20×
     faster. Anything but finite Decimals and None takes Polars' own conversion."""
-    if all(v is None or (type(v) is Decimal and v.is_finite()) for v in values):
+    decimals = [v for v in values if v is not None]
+    if set(map(type, decimals)) <= _DECIMAL and all(map(Decimal.is_finite, decimals)):
         texts = [None if v is None else format(v, "f") for v in values]
         return pl.Series(name, texts, dtype=pl.String).cast(dtype)
     return pl.Series(name, values, dtype=dtype)
+
+
+_DECIMAL = {Decimal}
+
+
+def values_of(series: pl.Series) -> list[Any]:
+    """A column's values as Python objects (what `to_list` gives); Decimals read back from their
+    text (the same Decimals, scale included, at two thirds of the cost)."""
+    if not isinstance(series.dtype, pl.Decimal):
+        return series.to_list()
+    return [None if text is None else Decimal(text) for text in series.cast(pl.String).to_list()]
 
 
 def _c(name: str, type_: str, zh: str, en: str, unit: str | None = None, desc: str = "") -> Column:

@@ -51,7 +51,8 @@ _REPLACE = {
 }
 _ODD = re.compile("[" + "".join(_REPLACE) + "]")
 # A full-width comma or full stop between two digits belongs to the number.
-_NUMBER_PUNCT = re.compile(r"(?<=\d)([，．])(?=\d)")
+# (the punctuation first, then the digit before it: the regex looks only where one is printed)
+_NUMBER_PUNCT = re.compile(r"([，．])(?<=\d[，．])(?=\d)")
 
 #: Characters no text document holds: control characters (TAB, newlines and form feed
 #: excepted) and the stand-ins of undecodable bytes (see `_escape`).

@@ -34,6 +34,16 @@ MONEY_UNITS = {"元": Decimal(1), "万元": TEN_THOUSAND, "万": TEN_THOUSAND}
 _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
+#: The columns of `indicators` these rules read (the others, `raw` above all, are not turned
+#: into Python values).
+INDICATOR_COLUMNS = ("perf_id", "period", "level1", "level2", "name", "value", "number", "value_unit",
+                     "source_line")
+
+
+def _indicators(ctx: Ctx) -> list[Row]:
+    return ctx.doc.columns("indicators", INDICATOR_COLUMNS)
+
+
 def _projects(ctx: Ctx) -> dict[str, Row]:
     return {p["project_id"]: p for p in ctx.doc["projects"]}
 
@@ -168,7 +178,7 @@ def target_cost_above_budget(ctx: Ctx) -> None:
     targets = {t["perf_id"]: t for t in ctx.doc["performance_targets"]}
     projects = _projects(ctx)
     reported: set[tuple[str, str, Decimal]] = set()
-    for indicator in ctx.doc["indicators"]:
+    for indicator in _indicators(ctx):
         factor = MONEY_UNITS.get(indicator["value_unit"] or "")
         target = targets.get(indicator["perf_id"])
         if not is_cost(indicator) or factor is None or indicator["number"] is None or target is None:
@@ -194,7 +204,7 @@ def target_period_mismatch(ctx: Ctx) -> None:
     or a constant project), indicators matched by name; an empty value is perf.missing_value."""
     targets = {t["perf_id"]: t for t in ctx.doc["performance_targets"]}
     halves: dict[tuple[str, str], dict[str, Row]] = {}
-    for indicator in ctx.doc["indicators"]:
+    for indicator in _indicators(ctx):
         if indicator["name"] and indicator["value"]:
             halves.setdefault((indicator["perf_id"], indicator["name"]), {}).setdefault(
                 indicator["period"], indicator)
@@ -210,8 +220,13 @@ def target_period_mismatch(ctx: Ctx) -> None:
                     "performance_targets", perf_id, first["value"], second["value"], second["source_line"])
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _norm(value: str) -> str:
-    return re.sub(r"\s+", "", value).replace("％", "%")
+    if " " in value or not value.isprintable():  # else no whitespace (as performance.clean_text)
+        value = _SPACE.sub("", value)
+    return value.replace("％", "%")
 
 
 @rule("target.unit", "warning", "实施单位与项目所属单位一致", "the implementing unit is the project's unit")

@@ -58,6 +58,12 @@ def is_amount(text: str | None) -> bool:
     return text is not None and _amount_of(text) is not None
 
 
+def amount_of(text: str | None) -> Decimal | None:
+    """The amount a cell holds (as parse_amount gives it), None when it holds no number: what
+    `parse_amount(text) if is_amount(text) else None` gives, in one look-up."""
+    return None if text is None else _amount_of(text)
+
+
 @lru_cache(maxsize=8192)  # a cell is often tested (is_amount), then parsed
 def _amount_of(text: str) -> Decimal | None:
     """The exact amount a cell prints (spaces ignored), else None."""
