@@ -99,3 +99,27 @@ print("quit", app.return_code, shown)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "quit 0 ['高平市人力资源和社会保障局（高平市医疗保障局）']", result.stderr
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+
+
+async def test_theme_switch_repaints_every_widget(budget):
+    """A new theme's rules refresh each widget once, at the end: nothing on screen keeps the
+    old theme's colours (a full repaint afterwards draws the same screen), and the tree and
+    its amounts are still there."""
+    app = BudgetApp(budget)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        before = app.export_screenshot()
+        for theme in ("textual-light", "textual-dark", "textual-light"):
+            await pilot.press("t")
+            await pilot.pause(0.1)
+            assert app.theme == theme
+            shown = app.export_screenshot()
+            for widget in app.screen.walk_children(with_self=True):
+                widget.refresh()
+            await pilot.pause(0.1)
+            assert app.export_screenshot() == shown, f"stale colours after switching to {theme}"
+            assert (shown == before) is (theme == "textual-dark")
+        from test_tui import screen_text
+
+        text = screen_text(app)
+        assert "27,761.28" in text and "合计" in text and "功能科目" in text
