@@ -3,6 +3,8 @@ after `t`, and the dimmed screen behind a dialog."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from rich.segment import Segment
 from rich.style import Style
@@ -10,7 +12,7 @@ from textual.color import Color
 from textual.widgets import Tree
 
 from budgettui.tui import tint
-from budgettui.tui.app import BudgetApp
+from budgettui.tui.app import DETAIL_DELAY, BudgetApp
 
 
 @pytest.mark.parametrize("size", [(160, 50), (80, 24), (50, 30)])
@@ -74,7 +76,7 @@ def test_quitting_as_the_tree_comes_up_leaves_no_traceback():
     code = f"""
 from pathlib import Path
 from textual.screen import Screen
-from budgettui.tui.app import BudgetApp
+from budgettui.tui.app import DETAIL_DELAY, BudgetApp
 
 refresh = Screen._compositor_refresh
 shown = []
@@ -123,3 +125,29 @@ async def test_theme_switch_repaints_every_widget(budget):
 
         text = screen_text(app)
         assert "27,761.28" in text and "合计" in text and "功能科目" in text
+
+
+async def test_garbage_is_collected_at_rest(budget):
+    """Python's full collection runs once a key is answered and the browser rests (the pane
+    shows the cursor's node, a dialog is up), not in the middle of the next key. (Automatic
+    collections are off here, so only the browser's own are counted.)"""
+    from test_tui import screen_text
+
+    app = BudgetApp(budget)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        gc.disable()
+        try:
+            full = gc.get_stats()[2]["collections"]
+            await pilot.press("j", "j")
+            await pilot.pause(DETAIL_DELAY * 3)
+            assert app.query_one("#detail").node.name == "功能科目"
+            assert "27,761.28" in screen_text(app)
+            assert gc.get_stats()[2]["collections"] > full
+            full = gc.get_stats()[2]["collections"]
+            await pilot.press("question_mark")
+            await pilot.pause(0.1)
+            assert "open the tree to that depth" in screen_text(app)
+            assert gc.get_stats()[2]["collections"] > full
+        finally:
+            gc.enable()
