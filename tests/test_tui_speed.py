@@ -151,3 +151,27 @@ async def test_garbage_is_collected_at_rest(budget):
             assert gc.get_stats()[2]["collections"] > full
         finally:
             gc.enable()
+
+
+async def test_tree_lines_of_one_repaint_are_textuals(budget):
+    """The tree works out its style and its components' styles once per repaint: the lines it
+    draws so are Textual's, segment for segment, focused or not, in either theme."""
+    from textual.geometry import Region
+
+    app = BudgetApp(budget)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("3", "j", "j")
+        await pilot.pause(0.1)
+        tree = app.query_one("#tree", Tree)
+        for step in ((), ("slash",), ("escape", "t")):  # focused; not (the search box is); light
+            await pilot.press(*step)
+            await pilot.pause(0.1)
+            crop = Region(0, 0, tree.size.width, tree.size.height)
+            tree._line_cache.clear()
+            tree._styles_cache.clear()
+            ours = [list(strip) for strip in tree.render_lines(crop)]
+            tree._line_cache.clear()
+            tree._styles_cache.clear()
+            theirs = [list(strip) for strip in Tree.render_lines(tree, crop)]  # style per line
+            assert ours == theirs, step
+            assert "27,761.28" in "".join(segment.text for line in ours for segment in line), step
