@@ -175,3 +175,30 @@ async def test_tree_lines_of_one_repaint_are_textuals(budget):
             theirs = [list(strip) for strip in Tree.render_lines(tree, crop)]  # style per line
             assert ours == theirs, step
             assert "27,761.28" in "".join(segment.text for line in ours for segment in line), step
+
+
+async def test_screen_behind_a_dialog_is_textuals(budget):
+    """A dialog draws the dimmed screen behind it strip by strip: what Textual draws from its
+    BackgroundScreen, segment for segment, for help and export, in either theme."""
+    from textual._context import visible_screen_stack
+    from textual.renderables.background_screen import BackgroundScreen
+    from textual.visual import RichVisual, Visual
+
+    app = BudgetApp(budget)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j")
+        await pilot.pause(0.3)
+        for keys in (["question_mark"], ["escape", "e"], ["escape", "t", "question_mark"]):
+            await pilot.press(*keys)
+            await pilot.pause(0.2)
+            dialog = app.screen
+            visible_screen_stack.set(app._background_screens)  # as the compositor sets it
+            visual = dialog.render()
+            assert isinstance(visual, tint.DimmedScreen), keys
+            width, height = dialog.size
+            ours = Visual.to_strips(dialog, visual, width, height, dialog.visual_style)
+            background = BackgroundScreen(app.screen_stack[0], visual._background.color)
+            theirs = Visual.to_strips(dialog, RichVisual(dialog, background), width, height,
+                                      dialog.visual_style)
+            assert [list(strip) for strip in ours] == [list(strip) for strip in theirs], keys
+            assert "27,761.28" in "".join(segment.text for strip in ours for segment in strip)

@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
-from budgettui.tui import tint  # noqa: F401 - dims the screen behind a dialog faster
+from budgettui.tui.tint import DimmedBehind
 
 #: Every key of the browser, grouped as the help screen lists them.
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -62,7 +62,7 @@ def collect_garbage() -> None:
     gc.collect()
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DimmedBehind, ModalScreen[None]):
     """Every key, grouped, in a box that scrolls when the terminal is small."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]  # noqa: RUF012
@@ -95,7 +95,7 @@ def keys_table() -> Table:
 FORMATS = ("csv", "tsv", "json", "ndjson", "parquet")
 
 
-class ExportScreen(ModalScreen[tuple[str, Path] | None]):
+class ExportScreen(DimmedBehind, ModalScreen[tuple[str, Path] | None]):
     """Choose a format (and a path) for the table on display."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
