@@ -202,3 +202,35 @@ async def test_screen_behind_a_dialog_is_textuals(budget):
                                       dialog.visual_style)
             assert [list(strip) for strip in ours] == [list(strip) for strip in theirs], keys
             assert "27,761.28" in "".join(segment.text for strip in ours for segment in strip)
+
+
+async def test_help_table_is_drawn_once(budget, monkeypatch):
+    """`?` draws its table of keys once (Textual would draw it to measure its height, then
+    again to show it), and shows what Textual would, segment for segment."""
+    from rich.table import Table
+    from textual.visual import RichVisual, Visual
+
+    from budgettui.tui.screens import keys_table
+
+    drawn = []
+    original = Table.__rich_console__
+
+    def counted(table, console, options):
+        drawn.append(options.max_width)
+        return original(table, console, options)
+
+    monkeypatch.setattr(Table, "__rich_console__", counted)
+    app = BudgetApp(budget)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        drawn.clear()
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        keys = app.screen.query_one("#help-keys")
+        assert len(drawn) == 1
+        width, height = keys.size
+        ours = Visual.to_strips(keys, keys.render(), width, height, keys.visual_style)
+        theirs = Visual.to_strips(keys, RichVisual(keys, keys_table()), width, height, keys.visual_style)
+        assert [list(strip) for strip in ours] == [list(strip) for strip in theirs]
+        text = "".join(segment.text for strip in ours for segment in strip)
+        assert "open the tree to that depth" in text and "light or dark theme" in text
