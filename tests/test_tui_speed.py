@@ -153,28 +153,34 @@ async def test_garbage_is_collected_at_rest(budget):
             gc.enable()
 
 
-async def test_tree_lines_of_one_repaint_are_textuals(budget):
-    """The tree works out its style and its components' styles once per repaint: the lines it
-    draws so are Textual's, segment for segment, focused or not, in either theme."""
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+async def test_tree_lines_of_one_repaint_are_textuals(budget, size):
+    """The tree draws the lines of a repaint itself (treelines.py), with what they share
+    worked out once: Textual's lines, segment for segment, focused or not, in either theme,
+    with names cut, findings marked, the cursor anywhere, a line under the mouse."""
     from textual.geometry import Region
 
     app = BudgetApp(budget)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.press("3", "j", "j")
-        await pilot.pause(0.1)
+    async with app.run_test(size=size) as pilot:
         tree = app.query_one("#tree", Tree)
-        for step in ((), ("slash",), ("escape", "t")):  # focused; not (the search box is); light
+        steps = ((), ("3", "j", "j"), ("slash",), ("escape", "t"), ("4", "G", "l", "j"), ("k", "k"))
+        for step in steps:  # focused; not (the search box is); light; 核对's findings
             await pilot.press(*step)
             await pilot.pause(0.1)
+            if step == ("k", "k"):
+                tree.hover_line = tree.cursor_line - 1
             crop = Region(0, 0, tree.size.width, tree.size.height)
             tree._line_cache.clear()
             tree._styles_cache.clear()
             ours = [list(strip) for strip in tree.render_lines(crop)]
             tree._line_cache.clear()
             tree._styles_cache.clear()
-            theirs = [list(strip) for strip in Tree.render_lines(tree, crop)]  # style per line
+            theirs = [list(strip) for strip in Tree.render_lines(tree, crop)]  # Textual's, line by line
             assert ours == theirs, step
-            assert "27,761.28" in "".join(segment.text for line in ours for segment in line), step
+            text = "".join(segment.text for line in ours for segment in line)
+            if step == ():
+                assert "27,761.28" in text
+        assert "[错误]" in text and "…" in text
 
 
 async def test_screen_behind_a_dialog_is_textuals(budget):

@@ -16,6 +16,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from budgettui.tui.outline import SEVERITY_ZH, Node
+from budgettui.tui.treelines import LineDrawing
 
 AMOUNT_WIDTH = 11
 #: Tree width (cells) from which three amount columns are shown.
@@ -248,6 +249,26 @@ class BudgetTree(Tree[Node]):
             style = drawing["style"] = self.rich_style
         scroll_x, scroll_y = self.scroll_offset
         return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """Textual's (and its cache of lines), with the lines of a repaint drawn by
+        LineDrawing; a line under the mouse is left to Textual."""
+        drawing = self._drawing
+        lines = self._tree_lines
+        if drawing is None or y >= len(lines):
+            return super()._render_line(y, x1, x2, base_style)
+        line = lines[y]
+        if line.node.data is None or (self.hover_line >= 0 and any(node._hover for node in line.path)):
+            return super()._render_line(y, x1, x2, base_style)
+        key = (y, False, self.size.width, self._updates, self._pseudo_class_state,
+               tuple(node._updates for node in line.path))
+        strip = self._line_cache.get(key)
+        if strip is None:
+            lines_drawing = drawing.get("lines")
+            if lines_drawing is None:
+                lines_drawing = drawing["lines"] = LineDrawing(self, base_style)
+            strip = self._line_cache[key] = lines_drawing.line(y, line)
+        return strip.crop(x1, x2)
 
     def get_component_styles(self, *names: str) -> RenderStyles:
         """Textual's, kept for the rest of a repaint (each line asks for the same three)."""
