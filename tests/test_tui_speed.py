@@ -240,3 +240,35 @@ async def test_help_table_is_drawn_once(budget, monkeypatch):
         assert [list(strip) for strip in ours] == [list(strip) for strip in theirs]
         text = "".join(segment.text for strip in ours for segment in strip)
         assert "open the tree to that depth" in text and "light or dark theme" in text
+
+
+async def test_footer_rebuilt_only_when_its_keys_change(budget, monkeypatch):
+    """The footer (with KeysFooter in place of Textual's) shows what Textual's shows after
+    every focus change, but lays its keys out again only when they change: not when the focus
+    moves between the tree and the detail pane, but when the search box hides `/ Search`."""
+    from test_tui import screen_text
+    from textual.widgets import Footer
+
+    from budgettui.tui import app as app_module
+    from budgettui.tui.footer import KeysFooter
+
+    steps = [(), ("tab",), ("shift+tab",), ("slash",), ("enter",), ("tab",)]
+
+    async def footers(footer_class) -> tuple[list[str], list[int]]:
+        monkeypatch.setattr(app_module, "Footer", footer_class)
+        app = BudgetApp(budget)
+        lines, rebuilt = [], []
+        async with app.run_test(size=(120, 40)) as pilot:
+            for step in steps:
+                await pilot.press(*step)
+                await pilot.pause(0.2)
+                lines.append(screen_text(app).splitlines()[-1])
+                rebuilt.append(getattr(app.query_one(Footer), "rebuilt", None))
+        return lines, rebuilt
+
+    theirs, _ = await footers(Footer)
+    ours, rebuilt = await footers(KeysFooter)
+    assert ours == theirs
+    assert "/ Search" in ours[0] and "q Quit" in ours[0] and "/ Search" not in ours[3]
+    assert rebuilt[2] == rebuilt[0]  # tab and back: the same keys, nothing rebuilt
+    assert rebuilt[3] == rebuilt[2] + 1 and rebuilt[4] == rebuilt[3] + 1  # `/`, then enter
