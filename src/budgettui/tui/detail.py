@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 from budgettui import schema
 from budgettui.model import Budget
 from budgettui.tui.outline import SEVERITY_ZH, Node
+from budgettui.tui.screens import collect_garbage
 from budgettui.tui.tree import money
 from budgettui.tui.views import View, Views
 
@@ -173,6 +174,7 @@ class Detail(VerticalScroll):
         self.node = node
         self.apply(self.views.of(node))
         self.scroll_home(animate=False)
+        self.call_after_refresh(collect_garbage)  # the cursor rests: its node is on display
 
     def apply(self, view: View) -> None:
         self.frame, self.frame_name = view.frame, view.name

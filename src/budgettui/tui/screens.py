@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
+from textual._context import active_app
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.styles import RulesMap
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.visual import RenderOptions, RichVisual
+from textual.visual import Style as VisualStyle
 from textual.widgets import Input, OptionList, Static
 
-from budgettui.tui import tint  # noqa: F401 - dims the screen behind a dialog faster
+from budgettui.tui.tint import DimmedBehind
 
 #: Every key of the browser, grouped as the help screen lists them.
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -51,7 +59,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+def collect_garbage() -> None:
+    """Collect Python's garbage now, at rest: once a key is answered and the browser waits
+    for the next (the detail pane shows the cursor's node, a dialog is up).
+
+    Each repaint leaves thousands of cached strips behind, and Python's full collection,
+    which looks at all of them, would otherwise start in the middle of a later key and stall
+    it 15 to 40 ms; collected at rest, the next one is rarely due before the next rest."""
+    gc.collect()
+
+
+class HelpScreen(DimmedBehind, ModalScreen[None]):
     """Every key, grouped, in a box that scrolls when the terminal is small."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]  # noqa: RUF012
@@ -61,7 +79,60 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help") as box:
             box.border_title = "budgettui keys"
             box.border_subtitle = "escape closes · ↑ ↓ scroll"
-            yield Static(keys_table(), id="help-keys")
+            yield HelpKeys(id="help-keys")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(collect_garbage)  # once the keys are on display
+
+
+class _Drawn:
+    """Segments drawn before, as a renderable."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.segments
+
+
+class DrawnOnce(RichVisual):
+    """A Rich renderable drawn once per width: Textual draws a renderable once to measure its
+    height and again to show it (the help's table of thirty rows, twice as `?` opens)."""
+
+    def __init__(self, widget, renderable: RenderableType) -> None:
+        super().__init__(widget, renderable)
+        self._drawn: dict[int, list[Segment]] = {}
+
+    def _segments(self, width: int) -> list[Segment]:
+        segments = self._drawn.get(width)
+        if segments is None:
+            app = active_app.get()
+            options = app.console_options.update_width(width).update(highlight=False)
+            segments = self._drawn[width] = list(app.console.render(self._renderable, options))
+        return segments
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        """RichVisual's: the lines of the renderable drawn at `width`."""
+        return sum(text.count("\n") for text, _, _ in self._segments(width))
+
+    def render_strips(self, width: int, height: int | None, style: VisualStyle,
+                      options: RenderOptions) -> list[Strip]:
+        """RichVisual's, from the segments drawn before."""
+        drawn = RichVisual(self._widget, _Drawn(self._segments(width)))
+        return drawn.render_strips(width, height, style, options)
+
+
+class HelpKeys(Static):
+    """The table of keys, drawn once per width."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._keys: DrawnOnce | None = None
+
+    def render(self) -> DrawnOnce:
+        if self._keys is None:
+            self._keys = DrawnOnce(self, keys_table())
+        return self._keys
 
 
 def keys_table() -> Table:
@@ -81,7 +152,7 @@ def keys_table() -> Table:
 FORMATS = ("csv", "tsv", "json", "ndjson", "parquet")
 
 
-class ExportScreen(ModalScreen[tuple[str, Path] | None]):
+class ExportScreen(DimmedBehind, ModalScreen[tuple[str, Path] | None]):
     """Choose a format (and a path) for the table on display."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]  # noqa: RUF012
@@ -102,6 +173,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         formats = self.query_one("#formats", OptionList)
         formats.highlighted = 0
         formats.focus()
+        self.call_after_refresh(collect_garbage)  # once the dialog is on display
 
     def _path(self, fmt: str) -> Path:
         return self.folder / f"{self.table_name}.{fmt}"

@@ -1,16 +1,25 @@
-"""Switching the theme (`t`) without parsing the CSS again.
+"""Switching the theme (`t`) without parsing the CSS again, and restyling without
+refreshing a widget once per rule.
 
 Textual parses every stylesheet afresh when the theme changes (the theme's colours are
 substituted while parsing), a third of the time `t` takes. This stylesheet keeps the
 parsed rules of each set of theme variables, so going back to a theme parses nothing, and
 `prepare` parses another theme's rules ahead of time (off the main thread).
+
+When it applies new rules to widgets (a theme, a focus change), Textual refreshes a widget
+for every rule that changed, and every widget below it for every colour that changed: some
+1,800 refreshes of 45 widgets for `t`, most of what remained of its time. Here each widget
+is refreshed once, as much as the most any of its rules asked for, when the rules are in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import App
 from textual.cache import LRUCache
-from textual.css.stylesheet import Stylesheet
+from textual.css.stylesheet import RulesMap, Stylesheet
+from textual.dom import DOMNode
 
 #: Parsed rules per source, for one set of theme variables (more than Textual's 64: the
 #: browser's screens and widgets bring some 60 sources of CSS).
@@ -55,11 +64,66 @@ class ThemedStylesheet(Stylesheet):
         self.source = fresh.source
         self._require_parse = False
 
+    def update_nodes(self, nodes: Iterable[DOMNode], animate: bool = False) -> None:
+        """Textual's, with the refreshes the new rules ask for made once per widget, at the end."""
+        pending: dict[DOMNode, list[bool]] = {}
+        _BATCHES.append(pending)
+        try:
+            super().update_nodes(nodes, animate=animate)
+        finally:
+            _BATCHES.pop()
+        _refresh_once(pending)
+
+    @classmethod
+    def replace_rules(cls, node: DOMNode, rules: RulesMap, animate: bool = False) -> None:
+        """Textual's; within update_nodes, the refreshes each changed rule asks for are noted,
+        not made."""
+        if not _BATCHES:
+            super().replace_rules(node, rules, animate=animate)
+            return
+        base = node.styles.base
+        pending = _BATCHES[-1]
+
+        def note(*, layout: bool = False, children: bool = False, parent: bool = False,
+                 repaint: bool = True) -> None:
+            if not node._is_mounted:
+                return
+            if parent and node._parent is not None:
+                pending.setdefault(node._parent, [False, False])
+            flags = pending.setdefault(node, [False, False])
+            flags[0] |= layout
+            flags[1] |= children
+
+        base.refresh = note  # type: ignore[method-assign] - Styles is a dataclass with a __dict__
+        try:
+            super().replace_rules(node, rules, animate=animate)
+        finally:
+            del base.refresh
+
     def prepare(self, variables: dict[str, str]) -> None:
         """Parse every source with other variables now, so switching to them parses nothing."""
         other = ThemedStylesheet(variables=variables, parsed=self._by_variables)
         other.source = dict(self.source)
         other.parse()
+
+
+#: The refreshes noted by replace_rules while update_nodes runs: per node, (layout, children).
+_BATCHES: list[dict[DOMNode, list[bool]]] = []
+
+
+def _refresh_once(pending: dict[DOMNode, list[bool]]) -> None:
+    """Refresh each noted node once (laid out again if any rule asked for it), and the
+    nodes below those whose colours changed."""
+    below: dict[DOMNode, bool] = {}
+    for node, (layout, children) in pending.items():
+        if children:
+            for child in node.walk_children(with_self=False):
+                below[child] = below.get(child, False) or layout
+    for node, layout in below.items():
+        if node not in pending:
+            node.refresh(layout=layout)
+    for node, (layout, _) in pending.items():
+        node.refresh(layout=layout or below.get(node, False))
 
 
 def theme_variables(app: App, name: str) -> dict[str, str]:

@@ -8,11 +8,15 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.css.styles import RenderStyles
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from budgettui.tui.nodes import SEVERITY_ZH, Node
+from budgettui.tui.treelines import LineDrawing
 
 AMOUNT_WIDTH = 11
 #: Tree width (cells) from which three amount columns are shown.
@@ -100,6 +104,7 @@ class BudgetTree(Tree[Node]):
         self.guide_depth = 3
         self.nodes: dict[str, TreeNode[Node]] = {}
         self.sorts: dict[str, str] = {}
+        self._drawing: dict | None = None  # what the lines of the repaint under way share
         for root in roots:
             if root.kind == "group":
                 for document in _documents(root):
@@ -186,7 +191,7 @@ class BudgetTree(Tree[Node]):
 
     def _columns(self, data: Node, prefix: int) -> tuple[int, str]:
         """Where a label's name is cut (cells), and its amounts as one right-aligned string."""
-        width = self.scrollable_content_region.width
+        width = self._content_width()
         room = width - (len(data.path) - 1) * self.guide_depth - prefix
         # A wide tree shows total, basic and project in three columns (rows with one amount
         # fill the first); a narrow one shows the total only.
@@ -198,12 +203,17 @@ class BudgetTree(Tree[Node]):
                          for amount in amounts)
         return max(8, room - len(column) - 2), column
 
+    def _icon(self, node: TreeNode[Node]) -> str:
+        """The branch's ▶ or ▼ before its label (nothing before a leaf)."""
+        if not node.allow_expand:
+            return ""
+        return self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+
     def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
         """Name (and code) on the left, amounts right-aligned in columns."""
-        text = super().render_label(node, base_style, style)
         data = node.data
         if data is None:
-            return text
+            return super().render_label(node, base_style, style)
         label = Text()
         if data.code:
             label.append(f"{data.code} ", style="bold cyan")
@@ -211,12 +221,73 @@ class BudgetTree(Tree[Node]):
             label.append(f"[{SEVERITY_ZH.get(data.mark, data.mark)}] ", style=_MARK_STYLE.get(data.mark, ""))
         label.append(data.name)
         label.stylize(style)
-        prefix = text.plain[: len(text.plain) - len(node.label.plain)]
+        prefix = self._icon(node)
         name_room, column = self._columns(data, cell_len(prefix))
         # One span for all the amounts: every span costs a style combination each time a
         # new line is drawn.
         label.truncate(name_room, overflow="ellipsis", pad=bool(column))
         return Text.assemble((prefix, base_style), label, ("  " + column, "green") if column else "")
+
+    # ------------------------------------------------------------------ drawing
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Textual's, with what every line of one repaint shares worked out once for them
+        all (the tree's style, its width, its components' styles), not once per line."""
+        self._drawing = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    def render_line(self, y: int) -> Strip:
+        """Textual's, with the tree's style taken once per repaint."""
+        drawing = self._drawing
+        if drawing is None:
+            return super().render_line(y)
+        style = drawing.get("style")
+        if style is None:
+            style = drawing["style"] = self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """Textual's (and its cache of lines), with the lines of a repaint drawn by
+        LineDrawing; a line under the mouse is left to Textual."""
+        drawing = self._drawing
+        lines = self._tree_lines
+        if drawing is None or y >= len(lines):
+            return super()._render_line(y, x1, x2, base_style)
+        line = lines[y]
+        if line.node.data is None or (self.hover_line >= 0 and any(node._hover for node in line.path)):
+            return super()._render_line(y, x1, x2, base_style)
+        key = (y, False, self.size.width, self._updates, self._pseudo_class_state,
+               tuple(node._updates for node in line.path))
+        strip = self._line_cache.get(key)
+        if strip is None:
+            lines_drawing = drawing.get("lines")
+            if lines_drawing is None:
+                lines_drawing = drawing["lines"] = LineDrawing(self, base_style)
+            strip = self._line_cache[key] = lines_drawing.line(y, line)
+        return strip.crop(x1, x2)
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        """Textual's, kept for the rest of a repaint (each line asks for the same three)."""
+        drawing = self._drawing
+        if drawing is None:
+            return super().get_component_styles(*names)
+        styles = drawing.get(names)
+        if styles is None:
+            styles = drawing[names] = super().get_component_styles(*names)
+        return styles
+
+    def _content_width(self) -> int:
+        drawing = self._drawing
+        if drawing is None:
+            return self.scrollable_content_region.width
+        width = drawing.get("width")
+        if width is None:
+            width = drawing["width"] = self.scrollable_content_region.width
+        return width
 
     def get_label_width(self, node: TreeNode[Node]) -> int:
         """render_label's width, worked out without drawing the label (Textual asks for the
@@ -224,8 +295,7 @@ class BudgetTree(Tree[Node]):
         data = node.data
         if data is None:
             return super().get_label_width(node)
-        prefix = cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE) \
-            if node.allow_expand else 0
+        prefix = cell_len(self._icon(node))
         name_room, column = self._columns(data, prefix)
         if column:
             return prefix + name_room + 2 + len(column)
