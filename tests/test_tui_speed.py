@@ -243,7 +243,7 @@ async def test_help_table_is_drawn_once(budget, monkeypatch):
 
 
 async def test_footer_rebuilt_only_when_its_keys_change(budget, monkeypatch):
-    """The footer (with KeysFooter in place of Textual's) shows what Textual's shows after
+    """The browser's footer (KeysFooter) shows what Textual's Footer shows after
     every focus change, but lays its keys out again only when they change: not when the focus
     moves between the tree and the detail pane, but when the search box hides `/ Search`."""
     from test_tui import screen_text
@@ -255,7 +255,7 @@ async def test_footer_rebuilt_only_when_its_keys_change(budget, monkeypatch):
     steps = [(), ("tab",), ("shift+tab",), ("slash",), ("enter",), ("tab",)]
 
     async def footers(footer_class) -> tuple[list[str], list[int]]:
-        monkeypatch.setattr(app_module, "Footer", footer_class)
+        monkeypatch.setattr(app_module, "KeysFooter", footer_class)
         app = BudgetApp(budget)
         lines, rebuilt = [], []
         async with app.run_test(size=(120, 40)) as pilot:
@@ -266,6 +266,9 @@ async def test_footer_rebuilt_only_when_its_keys_change(budget, monkeypatch):
                 rebuilt.append(getattr(app.query_one(Footer), "rebuilt", None))
         return lines, rebuilt
 
+    app = BudgetApp(budget)
+    async with app.run_test(size=(120, 40)):
+        assert type(app.query_one(Footer)) is KeysFooter  # the browser's own
     theirs, _ = await footers(Footer)
     ours, rebuilt = await footers(KeysFooter)
     assert ours == theirs

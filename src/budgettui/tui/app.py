@@ -22,12 +22,13 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static, Tree
+from textual.widgets import DataTable, Header, Input, Static, Tree
 
 from budgettui.messages import plural
 from budgettui.tui.acrosscommand import AcrossProvider
 from budgettui.tui.commands import GoToProvider
 from budgettui.tui.corpus import GC_REST, CorpusBrowsing, start_resource_tracker
+from budgettui.tui.footer import KeysFooter
 from budgettui.tui.screens import ExportScreen, HelpScreen
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class BudgetApp(CorpusBrowsing, App[None]):
             else:
                 yield Static("正在读取文档…  q 退出", id="loading")
         yield Input(placeholder="search: name, code or pinyin initials", id="search")
-        yield Footer()
+        yield KeysFooter()  # Textual's, rebuilt only when the keys it shows change
 
     def on_mount(self) -> None:
         if self.budget is None:
