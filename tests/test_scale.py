@@ -498,3 +498,16 @@ def test_pdfs_go_to_the_workers_one_at_a_time():
     assert model.chunk_size(texts[:20], 2) == 2
     assert model.chunk_size(texts[:3], 2) == 1
     assert model.chunk_size([*texts, Path("city/budget.PDF")], 2) == 1
+
+
+def test_a_worker_process_starts_with_its_modules_frozen_out_of_the_collector():
+    """(in a fresh interpreter, as a worker is) the parsers and the rules are imported, and
+    what is alive then is left out of the garbage collector's passes, which run less often."""
+    import subprocess
+    import sys
+
+    code = ("import gc, sys\nfrom budgettui.model import _worker_start\n_worker_start()\n"
+            "print(gc.get_threshold(), gc.get_freeze_count() > 10000,"
+            " 'budgettui.audit' in sys.modules, 'budgettui.performance' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "(10000, 20, 20) True True True", result.stderr

