@@ -8,6 +8,8 @@ in a fresh process:
 
 - load + checks (cold, no cache) with 1 and with 2 jobs, and their ratio (the checks run in the
   worker processes, beside the parse; here they are the `findings` resource);
+- the floor, every document read and split into lines (`read_source`) in one process, and the
+  load + checks as multiples of it (the machine is shared: its speed and load move both);
 - the peak resident memory of the loading process and of its worker processes;
 - a second load with the cache, as a fraction of the first (cold) one, and its memory once
   every resource is unpacked (budget_lines and indicators wait, packed, until asked for);
@@ -154,6 +156,23 @@ def dataset_figures(root: Path, large: Path, count: int, cache_dir: Path) -> Non
           f"({export['rss_written_mb'] / less['rss_written_mb']:.2f} before the validation)")
 
 
+def measure_floor(folder: str) -> None:
+    """(in a child process) The floor: every document read and split into lines, one process."""
+    from budgettui.sources import read_source
+
+    paths = sorted(Path(folder).glob("*.txt"))
+    start = time.perf_counter()
+    for path in paths:
+        read_source(path)
+    print(json.dumps({"floor": time.perf_counter() - start}))
+
+
+def floor(folder: Path) -> float:
+    out = subprocess.run([sys.executable, __file__, "--measure-floor", str(folder)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)["floor"]
+
+
 def child(folder: Path, jobs: int, cache: bool, checks: str, cache_dir: Path) -> dict:
     env = {**os.environ, "BUDGETTUI_CACHE_DIR": str(cache_dir)}
     out = subprocess.run([sys.executable, __file__, "--measure", str(folder), str(jobs), str(int(cache)),
@@ -208,6 +227,10 @@ def main() -> None:
         print(f"  2 jobs / 1 job: load {two['load'] / one['load']:.2f}, "
               f"load + checks {(two['load'] + two['checks']) / (one['load'] + one['checks']):.2f}")
         assert one["findings"] == two["findings"]
+        base = floor(large)
+        print(f"  the floor, every document read and split (read_source) in one process: {base:.1f} s; "
+              f"load + checks = {(one['load'] + one['checks']) / base:.1f} × it with 1 job, "
+              f"{(two['load'] + two['checks']) / base:.1f} × with 2 (a machine's speed and load move both)")
 
         cold = child(large, 2, True, "", cache_dir)
         warm = child(large, 2, True, "", cache_dir)
@@ -230,6 +253,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1", sys.argv[5] if len(sys.argv) > 5 else "")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--measure-floor":
+        measure_floor(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "--measure-dataset":
         measure_dataset(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
