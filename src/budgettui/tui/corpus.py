@@ -127,8 +127,7 @@ class CorpusBrowsing:
         built anew from it, and the outline stored for next time."""
         from budgettui.tui import sketch
 
-        title = arrival.budget["documents"]["title"][0] or arrival.placed.root.name
-        if sketch.keep(drawn, title, arrival.placed.root) and drawn.root is not None:
+        if sketch.keep(drawn, arrival.title, arrival.placed.root) and drawn.root is not None:
             arrival.placed.root = drawn.root
 
     async def _arrived(self, batch: list[Arrival], count: int, total: int) -> None:
@@ -152,7 +151,7 @@ class CorpusBrowsing:
                 renamed += self._place(arrival.placed)
         self.tops = self.grouping.places if self.grouping is not None else self.outlines
         if total == 1:
-            self.title = arrival.budget["documents"]["title"][0] or root.name
+            self.title = arrival.title
         else:
             self.title = f"budgettui · {total} 份文档"
             self.sub_title = f"已读 {count}/{total}"

@@ -29,6 +29,11 @@ class Arrival:
     budget: Budget
     placed: Placed
 
+    @property
+    def title(self) -> str:
+        """The document's title, as the header shows it (its outline's name if it prints none)."""
+        return self.budget["documents"]["title"][0] or self.placed.root.name
+
 
 def single(doc: ParsedDocument) -> Budget:
     """A Budget of one parsed document; its findings are the parsers' (the checks run later,
