@@ -490,6 +490,10 @@ def test_cache_info_counts_the_entries(corpus, own_cache):
     assert lines[0] == f"folder   {own_cache}"
     assert lines[1].startswith("entries  2 documents (2 of this parser version), ")
     assert lines[2] == "limit    2048 MB (BUDGETTUI_CACHE_MAX_MB)"
+    # What the browser keeps beside an entry (its outline) counts with it, for the limit too.
+    first = cache.entries(own_cache)[0]
+    first.path.with_suffix(".outline").write_bytes(b"x" * 3000)
+    assert {e.path: e.size for e in cache.entries(own_cache)}[first.path] == first.size + 3000
 
 
 def test_pdfs_go_to_the_workers_one_at_a_time():

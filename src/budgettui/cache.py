@@ -226,7 +226,8 @@ def limit_bytes() -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One stored document: its file, size, last use, and whether this parser can read it."""
+    """One stored document: its file, size (with what is kept beside it), last use, and
+    whether this parser can read it."""
 
     path: Path
     size: int
@@ -248,8 +249,18 @@ def entries(root: Path | None = None) -> list[Entry]:
             if path.suffix in (SUFFIX, CORPUS_SUFFIX):
                 with contextlib.suppress(OSError):
                     info = path.stat()
-                    found.append(Entry(path, info.st_size, info.st_mtime, version.name == current))
+                    size = info.st_size + (sum(_size(path.with_suffix(s)) for s in BESIDE_SUFFIXES)
+                                           if path.suffix == SUFFIX else 0)
+                    found.append(Entry(path, size, info.st_mtime, version.name == current))
     return found
+
+
+def _size(path: Path) -> int:
+    """The size of a file, 0 when there is none."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def prune(root: Path, limit: int | None) -> int:
