@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgettui.messages import say
+
+if TYPE_CHECKING:
+    from budgettui.tui.app import BudgetApp
 
 
 def browse(sources: list[Path]) -> int:
@@ -29,9 +33,7 @@ def browse(sources: list[Path]) -> int:
     except InputError as exc:
         say(str(exc))
         return 2
-    from budgettui.tui.app import BudgetApp
-
-    browser = BudgetApp(sources=paths)
+    browser = app(paths)
     browser.run()
     if browser.error:
         say(str(browser.error))
@@ -39,3 +41,14 @@ def browse(sources: list[Path]) -> int:
     for error in browser.budget.skipped if browser.budget is not None else ():
         say(f"skipped {error}")
     return 0
+
+
+def app(paths: list[Path]) -> BudgetApp:
+    """The browser on the paths, as `budgettui` starts it: a document opened for the first
+    time is read ahead in a second process (tui/ahead.py) while Textual is imported."""
+    from budgettui.tui.ahead import start
+
+    ahead = start(paths)
+    from budgettui.tui.app import BudgetApp
+
+    return BudgetApp(sources=paths, ahead=ahead)

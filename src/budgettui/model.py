@@ -442,14 +442,19 @@ def _parse_and_store(path: Path, doc_id: str, entry: Path | None, digest: str | 
     """parse_path and the consistency checks (where the document is parsed: in a worker process,
     in parallel), the result stored at `entry` (when loaded, and its bytes are still those of
     `digest`)."""
-    parsed = parse_path(path, doc_id)
+    return check_and_store(parse_path(path, doc_id), entry, digest)
+
+
+def check_and_store(parsed: ParsedDocument, entry: Path | None, digest: str | None) -> ParsedDocument:
+    """A document just parsed, with its consistency checks, stored at `entry` (when loaded,
+    and its bytes are still those of `digest`)."""
     if parsed.error is not None:
         return parsed
     parsed.checks = _document_checks(parsed)
     if entry is not None:
         sha256 = parsed.frames["documents"]["sha256"][0]
         if sha256 == digest:
-            meta = {"doc_id": doc_id, "page_starts": list(parsed.page_starts),
+            meta = {"doc_id": parsed.doc_id, "page_starts": list(parsed.page_starts),
                     "link_findings": parsed.link_findings,
                     "checked": parsed.checks.checked, "broken": parsed.checks.broken}
             write_entry(entry, sha256, meta, {**parsed.frames, _CHECKS: parsed.checks.findings}, parsed.text)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from budgettui.model import Budget
+    from budgettui.tui.ahead import Ahead
     from budgettui.tui.groups import Grouping
     from budgettui.tui.loading import Growing
     from budgettui.tui.outline import Node
@@ -77,13 +78,14 @@ class BudgetApp(CorpusBrowsing, App[None]):
     ]
 
     def __init__(self, budget: Budget | None = None, export_folder: Path | None = None,
-                 sources: list[Path] | None = None) -> None:
+                 sources: list[Path] | None = None, ahead: Ahead | None = None) -> None:
         super().__init__()
         from budgettui.tui.themes import ThemedStylesheet
 
         self.stylesheet = ThemedStylesheet(variables=self.get_css_variables())
         self.budget = budget
         self.sources = sources or []
+        self.ahead = ahead
         self.export_folder = export_folder or Path("exports")
         self.outlines: list[Node] = []  # one per document
         self.tops: list[Node] = []  # the tree's top level: the documents, or their places

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from budgettui.model import Budget
+    from budgettui.tui.ahead import Ahead
     from budgettui.tui.loading import Arrival
     from budgettui.tui.outline import Node
     from budgettui.tui.sketch import Sketch
@@ -40,6 +41,8 @@ def start_resource_tracker() -> None:
 
 class CorpusBrowsing:
     """BudgetApp's reading of its sources, its grouping and its views across documents."""
+
+    ahead: Ahead | None  # the document read ahead in a second process (tui/ahead.py), if any
 
     def _group(self, budget: Budget) -> None:
         """Group the documents of a loaded Budget by place and year."""
@@ -76,8 +79,9 @@ class CorpusBrowsing:
         from budgettui.tui import sketch
 
         try:
-            # A document shown before: its tree at once, from its stored outline.
-            drawn = sketch.find(self.sources)
+            # A document shown before: its tree at once, from its stored outline; one shown
+            # for the first time: from the outline the second process stores (tui/ahead.py).
+            drawn = self.ahead.outline() if self.ahead is not None else sketch.find(self.sources)
             if drawn is not None and drawn.root is not None:
                 self.call_from_thread(self._sketched, drawn.title, drawn.root)
             from budgettui.model import merge
@@ -85,6 +89,8 @@ class CorpusBrowsing:
             from budgettui.tui.loading import arrivals
 
             duplicates: list[tuple[Path, Path]] = []
+            if self.ahead is not None:  # Polars imported meanwhile: now the document is in the cache
+                self.ahead.finish()
             try:
                 total, stream = arrivals(self.sources, duplicates)
                 if total > 1:

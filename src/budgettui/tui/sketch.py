@@ -58,10 +58,19 @@ def find(sources: list[Path]) -> Sketch | None:
     sha256 = cache.file_sha256(source)
     if sha256 is None:
         return None
-    path = cache.entry_path(cache.cache_dir(), sha256, source.stem, source.name).with_suffix(SUFFIX)
-    sketch = Sketch(path)
+    return beside(cache.entry_path(cache.cache_dir(), sha256, source.stem, source.name))
+
+
+def beside(entry: Path) -> Sketch:
+    """The sketch kept beside a cache entry, with what is stored there."""
+    return reread(Sketch(entry.with_suffix(SUFFIX)))
+
+
+def reread(found: Sketch) -> Sketch:
+    """The sketch at `found.path`, with what is stored there now."""
+    sketch = Sketch(found.path)
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        sketch.stored = path.read_text(encoding="utf-8")
+        sketch.stored = sketch.path.read_text(encoding="utf-8")
     with contextlib.suppress(ValueError, KeyError, TypeError, IndexError, InvalidOperation):
         if sketch.stored is not None:
             data = json.loads(sketch.stored)

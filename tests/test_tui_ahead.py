@@ -1,0 +1,129 @@
+"""The first opening of a document, read ahead in a second process (tui/ahead.py): the tree
+comes from the outline that process stores, the document from the cache entry it writes."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+
+import polars  # noqa: F401  (imported in this process: a fork of it is not safe)
+from conftest import SAMPLE
+
+from budgettui import cache
+from budgettui.tui import ahead, sketch
+
+CHILD = """
+import sys
+from pathlib import Path
+from budgettui.browsing import app
+
+APP = app([Path(sys.argv[1])])  # as `budgettui FILE` starts it: before Textual is imported
+from textual.screen import Screen
+
+refresh = Screen._compositor_refresh
+filled = []
+
+def drawn(screen, *args, **kwargs):
+    result = refresh(screen, *args, **kwargs)
+    tree = screen.query("#tree")
+    if tree and not filled and tree.first().root.children:
+        tree = tree.first()
+        names = [tree.get_node_at_line(i).data.name for i in range(tree.last_line + 1)]
+        filled.append(("polars" in sys.modules, names))
+    return result
+
+async def until_checked(pilot):
+    while not filled or "核对 (2 错误" not in str(pilot.app.outlines[0].children[-1].name):
+        await pilot.pause(0.01)
+    pilot.app.exit()
+
+Screen._compositor_refresh = drawn
+forked = APP.ahead is not None and APP.ahead.pid is not None
+APP.run(headless=True, size=(100, 30), auto_pilot=until_checked)
+parsed_here = "budgettui.document" in sys.modules  # imported only to parse a document
+print(repr((forked, *filled[0], parsed_here, APP.budget["projects"].height)))
+"""
+
+
+def test_the_first_opening_is_parsed_by_a_second_process(tmp_path):
+    """`budgettui FILE`, nothing cached: the second process (a fork) parses the document and
+    stores its outline; the tree is drawn from it before this process imports Polars, and the
+    document is then read from the cache entry that process wrote, never parsed here. The
+    second opening draws the same tree."""
+    env = {**os.environ, cache.CACHE_ENV: str(tmp_path / "cache")}
+    source = tmp_path / "doc.txt"
+    shutil.copy(SAMPLE, source)
+    runs = [subprocess.run([sys.executable, "-c", CHILD, str(source)], capture_output=True, text=True,
+                           timeout=120, env=env) for _ in range(2)]
+    first, second = (ast.literal_eval(run.stdout.strip().splitlines()[-1]) for run in runs)
+    assert first[0] is True, runs[0].stderr  # forked
+    assert first[1] is False  # the tree was drawn before Polars was imported here
+    assert first[2][:3] == ["高平市人力资源和社会保障局（高平市医疗保障局）", "收支总览", "功能科目"]
+    assert first[3] is False and first[4] == 64  # read from the cache, with its checks
+    assert second == (False, False, first[2], False, 64)  # opened before: nothing to read ahead
+    entries = cache.entries(tmp_path / "cache")
+    assert len(entries) == 1 and entries[0].path.with_suffix(".outline").is_file()
+
+
+def test_a_second_process_run_as_a_module(tmp_path, monkeypatch):
+    """Where a fork is not safe (here: Polars is imported, threads run), the second process
+    is `python -m budgettui.tui.ahead FILE`; it stores the outline, then the checked document."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    source = tmp_path / "doc.txt"
+    shutil.copy(SAMPLE, source)
+    assert not ahead._may_fork()
+    found = ahead.start([source])
+    assert found is not None and found.pid is None and found.popen is not None
+    drawn = found.outline()
+    assert drawn.root is not None and drawn.root.name == "高平市人力资源和社会保障局（高平市医疗保障局）"
+    assert drawn.title == "高平市人力资源和社会保障局（高平市医疗保障局） 2026年度部门预算公开"
+    found.finish()
+    assert found.popen.returncode == 0
+    digest = cache.file_sha256(source)
+    meta, frames, _ = cache.read_entry(cache.entry_path(cache.cache_dir(), digest, "doc", "doc.txt"), digest)
+    assert frames["projects"].height == 64 and meta["checked"]
+    assert frames["checks"].height > 0  # the checks' findings are stored with it
+    assert ahead.start([source]).popen is None  # the outline is there now: nothing to read ahead
+
+
+def test_nothing_is_read_ahead_without_a_spare_core_or_a_document(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    source = tmp_path / "doc.txt"
+    shutil.copy(SAMPLE, source)
+    monkeypatch.setattr(ahead, "cores", lambda: 1)
+    one_core = ahead.start([source])
+    assert one_core is not None and one_core.pipe is None and one_core.outline().root is None
+    monkeypatch.undo()
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    assert ahead.start([tmp_path]) is None and ahead.start([source, source]) is None
+    # Not a budget: the second process stores nothing, and says so by ending; the reading
+    # thread then reads it itself and tells why.
+    other = tmp_path / "other.txt"
+    other.write_text("一份会议纪要\n与预算无关\n", encoding="utf-8")
+    failed = ahead.start([other])
+    assert failed is not None and failed.outline().root is None
+    failed.finish()
+    assert failed.popen.returncode == 1 and cache.entries(tmp_path / "cache") == []
+    assert not sketch.find([other]).path.exists()
+
+
+def test_a_forked_process_that_fails_ends_and_leaves_the_reading_to_this_one(tmp_path, monkeypatch):
+    """Whatever goes wrong in the fork, it ends (no traceback, no return into this program)
+    and the reading thread learns that no outline came."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    source = tmp_path / "doc.txt"
+    shutil.copy(SAMPLE, source)
+
+    def broken(source, pipe):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ahead, "read", broken)
+    pipe, pid = ahead._fork(source)
+    forked = ahead.Ahead(sketch.find([source]), pipe, pid)
+    assert forked.outline().root is None
+    forked.finish()
+    assert forked.pipe is None
+    assert cache.entries(tmp_path / "cache") == []
