@@ -127,3 +127,32 @@ def test_a_forked_process_that_fails_ends_and_leaves_the_reading_to_this_one(tmp
     forked.finish()
     assert forked.pipe is None
     assert cache.entries(tmp_path / "cache") == []
+
+
+def test_a_parse_does_not_import_polars_and_its_rows_give_the_outline_of_its_frames():
+    """The second process draws the outline from the parse's rows before it imports Polars:
+    that outline is the one the browser builds from the frames (loading.arrive), node for node
+    and amount for amount (Decimal scale included), place and title too."""
+    from corpus_docs import PDFS
+
+    code = ("import sys; from budgettui.document import parse_document; from budgettui.sources import read_source; "
+            "from budgettui.tui.ahead import outline_of; "
+            f"placed = outline_of(parse_document(read_source({str(SAMPLE)!r}), 'doc')); "
+            "kinds = [n.kind for n in placed.root.walk()]; "
+            "print('polars' in sys.modules, placed.root.name, kinds.count('project'), kinds.count('subject'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    department = "高平市人力资源和社会保障局（高平市医疗保障局）"
+    assert result.stdout.split() == ["False", department, "64", "41"], result.stderr
+
+    from budgettui.document import frames_of, parse_document
+    from budgettui.sources import read_source
+    from budgettui.tui.loading import arrive
+
+    for path in (SAMPLE, *sorted(PDFS.glob("*.pdf"))):
+        document = parse_document(read_source(path), path.stem)
+        rows = ahead.outline_of(document)
+        frames = arrive(frames_of(path.stem, document)).placed
+        assert sketch.dumps(rows.title, rows.root) == sketch.dumps(frames.title, frames.root), path.name
+        assert (rows.place, rows.year, rows.department) == (frames.place, frames.year, frames.department)
+        units = next(n for n in rows.root.children if n.key == "单位与项目")
+        assert all(n.amounts[0].as_tuple().exponent == -6 for n in units.walk() if n.amounts)  # as framed

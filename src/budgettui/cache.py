@@ -124,7 +124,7 @@ def write_entry(path: Path, sha256: str, meta: dict, frames: dict[str, pl.DataFr
                 text: DocumentText) -> bool:
     """Store one document atomically; False when the cache folder cannot be written (the load
     goes on without it)."""
-    from budgettui.output import atomic_path
+    from budgettui.atomic import atomic_path
 
     blobs: list[tuple[str, bytes]] = []
     for name, frame in frames.items():

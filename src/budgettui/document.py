@@ -1,6 +1,8 @@
 """One source document parsed: segmented, every table and the narrative read, the performance
 tables linked to the projects, and the rows made into frames (`parse_document`, `frames_of`).
 model.py imports this module only when a document is to be parsed (not read from the cache).
+The parse itself does not import Polars (the browser draws a first opening's tree from the
+rows, tui/ahead.py); `frames_of` does.
 """
 
 from __future__ import annotations
@@ -8,19 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from budgettui import narrative, schema, tables, target_tables
 from budgettui import vocabulary as vocab
 from budgettui.cover import Cover, cover_facts
-from budgettui.fiscal import budget_lines
-from budgettui.linking import link_performance
-from budgettui.parsed import ParsedDocument
 from budgettui.performance import PerformanceResult, parse_performance
 from budgettui.segment import Segments, recognised, segment
 from budgettui.sources import DocumentText, InputError, Line, SourceText
 from budgettui.tables import Context, Row, Table, other_lines, split_table
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from budgettui.parsed import ParsedDocument
 
 _YEAR = re.compile(r"(\d{4})\s*年度?")
 #: Budget years taken as printed; any other is a misprint (and would break date arithmetic).
@@ -272,6 +275,10 @@ def _subjects(rows: dict[str, list[Row]]) -> list[Row]:
 
 def _link(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Link performance tables to projects, and their indicators through them."""
+    import polars as pl
+
+    from budgettui.linking import link_performance
+
     targets, findings = link_performance(frames["performance_targets"], frames["projects"])
     frames["performance_targets"] = targets
     # each indicator takes its table's project (when linked), as a left join on doc_id and
@@ -301,13 +308,16 @@ def skipped_document(path: Path, doc_id: str, error: InputError) -> Document:
     return Document({"documents": [document], "findings": [finding]}, [])
 
 
-_EMPTY = pl.DataFrame()
-
-
 def frames_of(doc_id: str, document: Document, error: InputError | None = None) -> ParsedDocument:
     """A parsed document's frames: its rows, performance tables linked, budget_lines built."""
+    import polars as pl
+
+    from budgettui.fiscal import budget_lines
+    from budgettui.parsed import ParsedDocument
+
     # budget_lines is made from the other frames below (its key keeps its place, schema order)
-    frames = {r.name: _EMPTY if r.name == "budget_lines" else r.frame(document.rows.get(r.name, []))
+    empty = pl.DataFrame()
+    frames = {r.name: empty if r.name == "budget_lines" else r.frame(document.rows.get(r.name, []))
               for r in schema.RESOURCES}
     before = frames["findings"].height
     frames = _link(frames)

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import polars as pl
 
 from budgettui import fiscal, package, schema
-from budgettui.output import render, usual_mode
+from budgettui.atomic import usual_mode
+from budgettui.output import render
 
 if TYPE_CHECKING:
     from budgettui.model import Budget

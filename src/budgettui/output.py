@@ -10,9 +10,6 @@ import errno
 import json
 import os
 import stat
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from budgettui.atomic import atomic_path
 from budgettui.schema import MONEY
 
 FORMATS = ("table", "csv", "tsv", "json", "ndjson")
@@ -139,37 +137,6 @@ def _text(name: str, dtype: pl.DataType) -> pl.Expr:
         if dtype == pl.String:
             text = text.str.replace_all(_BREAKS, " ")
     return text.fill_null("").alias(name)
-
-
-def usual_mode(folder: bool = False) -> int:
-    """The permissions a new file (or folder) gets from the umask: temporary files are made
-    private, and what replaces the target must not stay so."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return (0o777 if folder else 0o666) & ~mask
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path` to write to; renamed over `path` when the block ends
-    without error, removed otherwise (so `path` is never half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.chmod(tmp, usual_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to `path` through a temporary file in the same folder, then rename."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8", newline="")
 
 
 #: Paths written through, never replaced: /dev/stdout, /dev/null, /proc/self/fd/1 …

@@ -8,26 +8,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
-#: Money: exact decimal in the column's unit (万元 for tables 1–13, 元 for performance tables).
-#: Six places hold a table printed in 元 to the 分 exactly once it is counted in 万元; text
-#: output trims the zeros the document did not print (`25552.62`, `319.688`).
-MONEY = pl.Decimal(24, 6)
-#: An indicator's target number (`≥42.5万元` → 42.5): exact, up to four places.
-NUMBER = pl.Decimal(24, 4)
+#: Decimal places of each exact type. Money: exact decimal in the column's unit (万元 for
+#: tables 1–13, 元 for performance tables); six places hold a table printed in 元 to the 分
+#: exactly once it is counted in 万元; text output trims the zeros the document did not print
+#: (`25552.62`, `319.688`). Number: an indicator's target number (`≥42.5万元` → 42.5).
+SCALES = {"money": 6, "number": 4}
+#: The Polars types (24 digits): MONEY and NUMBER are module attributes made on first use,
+#: so that the parsers, which read this module, do not import Polars (see `__getattr__`).
+PRECISION = 24
 
-_DTYPES: dict[str, pl.DataType] = {
-    "string": pl.String(),
-    "integer": pl.Int64(),
-    "money": MONEY,
-    "number": NUMBER,
-    "date": pl.Date(),
-    "boolean": pl.Boolean(),
-}
+
+@lru_cache(maxsize=1)
+def _dtypes() -> dict[str, pl.DataType]:
+    """Each logical type's Polars type (Polars imported here, on first use)."""
+    import polars as pl
+
+    return {
+        "string": pl.String(),
+        "integer": pl.Int64(),
+        "money": pl.Decimal(PRECISION, SCALES["money"]),
+        "number": pl.Decimal(PRECISION, SCALES["number"]),
+        "date": pl.Date(),
+        "boolean": pl.Boolean(),
+    }
+
+
+def __getattr__(name: str) -> pl.DataType:
+    """MONEY and NUMBER: the Polars types of money and of target numbers."""
+    if name in ("MONEY", "NUMBER"):
+        return _dtypes()[name.lower()]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +60,7 @@ class Column:
 
     @property
     def dtype(self) -> pl.DataType:
-        return _DTYPES[self.type]
+        return _dtypes()[self.type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +100,25 @@ class Resource:
     def frame(self, rows: list[dict[str, Any]]) -> pl.DataFrame:
         """Build this resource's frame from row dicts (missing keys become null), column by
         column with each column's type."""
+        import polars as pl
+
         values = _column_values(rows, [c.name for c in self.columns])
         return pl.DataFrame([_series(c, values[c.name]) for c in self.columns])
 
     def frame_of_columns(self, columns: dict[str, list[Any]], height: int) -> pl.DataFrame:
         """Build this resource's frame of `height` rows from its columns' values by name (a
         column not given is null), each with its type."""
+        import polars as pl
+
         return pl.DataFrame([_series(c, columns[c.name] if c.name in columns else [None] * height)
                              for c in self.columns])
 
 
-#: The types without parameters as classes: Polars builds a Series faster from the class than
-#: from an instance (the same type).
-_PLAIN_DTYPES: dict[str, type[pl.DataType]] = {
-    name: type(dtype) for name, dtype in _DTYPES.items() if type(dtype)() == dtype
-}
+@lru_cache(maxsize=1)
+def _plain_dtypes() -> dict[str, type[pl.DataType]]:
+    """The types without parameters as classes: Polars builds a Series faster from the class
+    than from an instance (the same type)."""
+    return {name: type(dtype) for name, dtype in _dtypes().items() if type(dtype)() == dtype}
 
 
 def _column_values(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
@@ -117,15 +138,19 @@ def _column_values(rows: list[dict[str, Any]], names: list[str]) -> dict[str, li
 
 def _series(column: Column, values: list[Any]) -> pl.Series:
     """One column's values as a Series of its type (strict: a value of another type raises)."""
-    if column.type in ("money", "number") and values:
+    import polars as pl
+
+    if column.type in SCALES and values:
         return decimal_series(column.name, values, column.dtype)
-    return pl.Series(column.name, values, dtype=_PLAIN_DTYPES.get(column.type, column.dtype))
+    return pl.Series(column.name, values, dtype=_plain_dtypes().get(column.type, column.dtype))
 
 
 def decimal_series(name: str, values: list[Any], dtype: pl.DataType) -> pl.Series:
     """Decimals as a Series of `dtype`, through their text: the same values, the same rounding
     to the column's scale (half even) and the same overflow error as from the Decimals, 20×
     faster. Anything but finite Decimals and None takes Polars' own conversion."""
+    import polars as pl
+
     decimals = [v for v in values if v is not None]
     if set(map(type, decimals)) <= _DECIMAL and all(map(Decimal.is_finite, decimals)):
         texts = [None if v is None else format(v, "f") for v in values]
@@ -139,6 +164,8 @@ _DECIMAL = {Decimal}
 def values_of(series: pl.Series) -> list[Any]:
     """A column's values as Python objects (what `to_list` gives); Decimals read back from their
     text (the same Decimals, scale included, at two thirds of the cost)."""
+    import polars as pl
+
     if not isinstance(series.dtype, pl.Decimal):
         return series.to_list()
     return [None if text is None else Decimal(text) for text in series.cast(pl.String).to_list()]
@@ -609,4 +636,4 @@ def cited(name: str) -> str:
     return f"表{found.table_no}（{found.zh}）" if found.table_no else found.zh
 
 
-__all__ = ["BY_NAME", "MONEY", "NUMBER", "RESOURCES", "Column", "ForeignKey", "Resource", "cited", "resource"]
+__all__ = ["BY_NAME", "PRECISION", "RESOURCES", "SCALES", "Column", "ForeignKey", "Resource", "cited", "resource"]

@@ -27,9 +27,9 @@ from typing import BinaryIO
 import polars as pl
 
 from budgettui import schema
+from budgettui.atomic import atomic_path
 from budgettui.cache import CORPUS_SUFFIX, PARSER_VERSION, fingerprint, offsets_bytes, offsets_of, tag
 from budgettui.model import Budget, Packed, stored_checks
-from budgettui.output import atomic_path
 from budgettui.sources import DocumentText
 
 MAGIC = b"budgettui-corpus\x00"

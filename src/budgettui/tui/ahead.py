@@ -29,9 +29,14 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgettui import cache
 from budgettui.tui import sketch
+
+if TYPE_CHECKING:
+    from budgettui.document import Document
+    from budgettui.tui.groups import Placed
 
 #: What the second process writes on its pipe once the outline is stored.
 OUTLINE_STORED = b"o"
@@ -129,26 +134,40 @@ def _fork(source: Path) -> tuple[int, int]:
 
 
 def read(source: Path, pipe: int) -> int:
-    """(The second process.) Parse `source`, store its outline and say so on `pipe`, then check
-    it and store it in the cache; 0 when all is stored."""
+    """(The second process.) Parse `source`, store its outline (from the parse's rows, before
+    Polars is imported) and say so on `pipe`; then make its frames, check it and store it in
+    the cache. 0 when all is stored."""
     gc.disable()  # a short life that makes objects by the hundred thousand and hardly any garbage
-    digest = cache.file_sha256(source)
-    if digest is None:
+    from budgettui.document import parse_document
+    from budgettui.sources import InputError, read_source
+
+    try:
+        text = read_source(source)
+        document = parse_document(text, source.stem)  # the doc_id parse_documents gives one source
+    except InputError:
         return 1
     root = cache.cache_dir()
-    entry = cache.entry_path(root, digest, source.stem, source.name)  # as parse_documents names it
-    from budgettui import model
-    from budgettui.tui.loading import arrive
-
-    doc = model.parse_path(source, source.stem)
-    if doc.error is not None:
-        return 1
-    arrival = arrive(doc)
-    sketch.keep(sketch.beside(entry), arrival.title, arrival.placed.root)
+    entry = cache.entry_path(root, text.sha256, source.stem, source.name)
+    found = outline_of(document)
+    sketch.keep(sketch.beside(entry), found.title, found.root)
     os.write(pipe, OUTLINE_STORED)
-    model.check_and_store(doc, entry, digest)
+    from budgettui import model
+    from budgettui.document import frames_of
+
+    model.check_and_store(frames_of(source.stem, document), entry, text.sha256)
     cache.prune(root, cache.limit_bytes())
     return 0
+
+
+def outline_of(document: Document) -> Placed:
+    """A parsed document's outline, placed: the one the browser builds from its frames
+    (loading.arrive), here from its rows, without Polars."""
+    from budgettui.tui import outline
+    from budgettui.tui.groups import COVER_LINES, placed
+
+    doc = document.rows["documents"][0]
+    root = outline.document(outline.parsed_rows(document.rows), doc)
+    return placed(root, doc, [line.text for line in document.lines[:COVER_LINES]])
 
 
 if __name__ == "__main__":

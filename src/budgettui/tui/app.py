@@ -475,7 +475,8 @@ class BudgetApp(CorpusBrowsing, App[None]):
 
 def save(frame: pl.DataFrame, fmt: str, path: Path) -> None:
     """Write one table atomically as csv, tsv, json, ndjson or parquet."""
-    from budgettui.output import atomic_path, render, write_atomic
+    from budgettui.atomic import atomic_path, write_atomic
+    from budgettui.output import render
 
     if fmt != "parquet":
         write_atomic(path, render(frame, fmt))

@@ -66,6 +66,7 @@ class Placed:
     place: str
     year: int | None
     department: str  # as printed (the label)
+    title: str = ""  # the document's title, as the header shows it (its outline's name if it prints none)
 
 
 @dataclass(slots=True)
@@ -144,4 +145,5 @@ def placed(root: Node, doc: dict, cover: Iterable[str] = ()) -> Placed:
     department = doc.get("department") or doc.get("title") or root.doc_id
     spending = next((child for child in root.children if child.key == "功能科目"), None)
     root.amounts = spending.amounts if spending is not None else ()  # table 3's 合计
-    return Placed(root, place_of(doc.get("department"), doc.get("title"), cover), doc.get("year"), department)
+    return Placed(root, place_of(doc.get("department"), doc.get("title"), cover), doc.get("year"), department,
+                  doc.get("title") or root.name)

@@ -32,7 +32,7 @@ class Arrival:
     @property
     def title(self) -> str:
         """The document's title, as the header shows it (its outline's name if it prints none)."""
-        return self.budget["documents"]["title"][0] or self.placed.root.name
+        return self.placed.title
 
 
 def single(doc: ParsedDocument) -> Budget:

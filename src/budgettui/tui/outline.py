@@ -6,14 +6,32 @@ search and "go to" work on the whole outline, loaded or not.
 
 from __future__ import annotations
 
-import polars as pl
+from collections.abc import Iterable
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING, Any
 
 from budgettui import schema
-from budgettui.model import Budget
 from budgettui.tui.nodes import SEVERITY_ORDER, SEVERITY_ZH, Node
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from budgettui.model import Budget
+
+#: The columns the outline reads, by resource: one document's rows of them build its tree.
+COLUMNS = {
+    "expenditure_by_subject": ("code", "name", "parent_code", "total", "basic", "project"),
+    "projects": ("unit_id", "project_id", "name", "total", "kind"),
+    "units": ("unit_id", "name"),
+    "narrative": ("part", "section"),
+}
+#: One document's rows of COLUMNS, by resource, with the values its frames hold.
+Rows = dict[str, list[dict[str, Any]]]
 
 
 def _frame(budget: Budget, resource: str, doc_id: str) -> pl.DataFrame:
+    import polars as pl
+
     return budget[resource].filter(pl.col("doc_id") == doc_id)
 
 
@@ -29,7 +47,36 @@ def build(budget: Budget, findings: bool = True) -> list[Node]:
 
     Without `findings`, 核对 is left empty (the checks take a while): `add_findings` fills it."""
     documents = budget["documents"]
-    return [_document(budget, doc, documents.height > 1, findings) for doc in documents.iter_rows(named=True)]
+    roots = [document(_rows_of(budget, doc["doc_id"]), doc, documents.height > 1)
+             for doc in documents.iter_rows(named=True)]
+    if findings:
+        add_findings(budget, roots)
+    return roots
+
+
+def _rows_of(budget: Budget, doc_id: str) -> Rows:
+    return {resource: _frame(budget, resource, doc_id).select(columns).rows(named=True)
+            for resource, columns in COLUMNS.items()}
+
+
+def parsed_rows(rows: dict[str, list[dict[str, Any]]]) -> Rows:
+    """One document's rows as its parse gives them (document.Document.rows), with the values
+    its frames will hold: money and numbers at their column's scale (half even, as Polars
+    rounds), so that the outline is the one `build` makes from the frames."""
+    result: Rows = {}
+    for resource, columns in COLUMNS.items():
+        meta = schema.resource(resource)
+        scales = {name: Decimal(1).scaleb(-schema.SCALES[meta.column(name).type])
+                  for name in columns if meta.column(name).type in schema.SCALES}
+        result[resource] = [{name: _scaled(row.get(name), scales.get(name)) for name in columns}
+                            for row in rows.get(resource, [])]
+    return result
+
+
+def _scaled(value: Any, scale: Decimal | None) -> Any:
+    if scale is None or value is None:
+        return value
+    return Decimal(value).quantize(scale, rounding=ROUND_HALF_EVEN)
 
 
 def add_findings(budget: Budget, roots: list[Node]) -> list[Node]:
@@ -41,7 +88,9 @@ def add_findings(budget: Budget, roots: list[Node]) -> list[Node]:
     return branches
 
 
-def _document(budget: Budget, doc: dict, several: bool = False, findings: bool = True) -> Node:
+def document(rows: Rows, doc: dict, several: bool = False) -> Node:
+    """One document's outline from its rows (`Rows`) and its documents row; 核对 is left
+    empty, to be filled by `add_findings`."""
     doc_id = doc["doc_id"]
     name = doc["department"] or doc["title"] or doc_id
     if several:  # year and id tell documents of one department apart (a file name has the id)
@@ -52,8 +101,8 @@ def _document(budget: Budget, doc: dict, several: bool = False, findings: bool =
     for resource in ("budget_summary", "income_by_subject", "expenditure_by_subject",
                      "fiscal_summary", "general_budget_expenditure"):
         summary.add(_table(doc_id, resource))
-    _subjects(budget, root.add(_table(doc_id, "expenditure_by_subject", "功能科目")))
-    _units(budget, root.add(_table(doc_id, "projects", "单位与项目")))
+    _subjects(rows["expenditure_by_subject"], root.add(_table(doc_id, "expenditure_by_subject", "功能科目")))
+    _units(rows["units"], rows["projects"], root.add(_table(doc_id, "projects", "单位与项目")))
     root.add(_table(doc_id, "basic_expenditure_by_economic", "经济科目（基本支出）"))
     root.add(_table(doc_id, "three_public_costs", "“三公”经费"))
     root.add(_table(doc_id, "operating_costs", "机关运行经费"))
@@ -61,23 +110,20 @@ def _document(budget: Budget, doc: dict, several: bool = False, findings: bool =
     funds.add(_table(doc_id, "fund_income"))
     funds.add(_table(doc_id, "fund_expenditure"))
     root.add(_table(doc_id, "state_capital", "国有资本经营"))
-    _narrative(budget, root, doc_id)
+    _narrative(rows["narrative"], root, doc_id)
     root.add(_table(doc_id, "glossary", "名词解释"))
-    checks = root.add(_table(doc_id, "findings", "核对"))
-    if findings:
-        _findings(budget, checks)
-    else:
-        checks.name = "核对 (核对中…)"
+    root.add(_table(doc_id, "findings", "核对")).name = "核对 (核对中…)"
     return root
 
 
-def _subjects(budget: Budget, branch: Node) -> None:
-    spend = _frame(budget, "expenditure_by_subject", branch.doc_id)
-    total = spend.filter(pl.col("code").is_null())
-    if total.height:
-        branch.amounts = (total["total"].item(), total["basic"].item(), total["project"].item())
+def _subjects(spend: list[dict[str, Any]], branch: Node) -> None:
+    total = next((row for row in spend if row["code"] is None), None)
+    if total is not None:
+        branch.amounts = (total["total"], total["basic"], total["project"])
     nodes: dict[str, Node] = {}
-    for row in spend.filter(pl.col("code").is_not_null()).iter_rows(named=True):
+    for row in spend:
+        if row["code"] is None:
+            continue
         parent = nodes.get(row["parent_code"] or "", branch)
         nodes[row["code"]] = parent.add(Node(
             "subject", branch.doc_id, row["name"], key=row["code"], code=row["code"],
@@ -86,29 +132,38 @@ def _subjects(budget: Budget, branch: Node) -> None:
         ))
 
 
-def _units(budget: Budget, branch: Node) -> None:
+_NO_MONEY = Decimal(0).quantize(Decimal(1).scaleb(-schema.SCALES["money"]))
+
+
+def _sum(amounts: Iterable[Decimal | None]) -> Decimal:
+    """The sum of money as a frame sums it: nulls left out, at the column's scale."""
+    return sum((a for a in amounts if a is not None), _NO_MONEY)
+
+
+def _units(units: list[dict[str, Any]], projects: list[dict[str, Any]], branch: Node) -> None:
     doc_id = branch.doc_id
-    projects = _frame(budget, "projects", doc_id)
-    branch.amounts = (projects["total"].sum(),) if projects.height else ()
-    for unit in _frame(budget, "units", doc_id).iter_rows(named=True):
-        own = projects.filter(pl.col("unit_id") == unit["unit_id"])
+    branch.amounts = (_sum(p["total"] for p in projects),) if projects else ()
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for project in projects:
+        if project["unit_id"] is not None:
+            by_unit.setdefault(project["unit_id"], []).append(project)
+    for unit in units:
+        own = by_unit.get(unit["unit_id"], []) if unit["unit_id"] is not None else []
         node = branch.add(Node("unit", doc_id, unit["name"], key=unit["unit_id"], resource="units",
-                               amounts=(own["total"].sum(),) if own.height else ()))
-        for project in own.iter_rows(named=True):
+                               amounts=(_sum(p["total"] for p in own),) if own else ()))
+        for project in own:
             node.add(Node("project", doc_id, project["name"], key=project["project_id"],
                           resource="projects", amounts=(project["total"],),
                           mark="" if project["kind"] == "current" else "结转"))
 
 
-def _narrative(budget: Budget, root: Node, doc_id: str) -> None:
-    paragraphs = _frame(budget, "narrative", doc_id)
+def _narrative(paragraphs: list[dict[str, Any]], root: Node, doc_id: str) -> None:
     for part, title in (("概况", "概况"), ("情况说明", "情况说明")):
-        sections = paragraphs.filter(pl.col("part") == part)["section"]
+        sections = dict.fromkeys(row["section"] for row in paragraphs
+                                 if row["part"] == part and row["section"] is not None)
         branch = root.add(Node("resource", doc_id, title, key=part, resource="narrative"))
-        for section in sections.drop_nulls().unique(maintain_order=True).to_list():
+        for section in sections:
             branch.add(Node("section", doc_id, section, key=f"{part}|{section}", resource="narrative"))
-
-
 
 
 def findings_label(findings: pl.DataFrame) -> str:
@@ -138,6 +193,8 @@ def target_of(budget: Budget, by_id: dict[str, Node], finding: Node) -> Node | N
     """The node a finding (a node of the 核对 branch) concerns, found from its resource and
     key: a project (also for its performance table), a unit, a subject, the narrative section
     of a paragraph, or else the table it is about."""
+    import polars as pl
+
     doc = finding.doc_id
     row = _frame(budget, "findings", doc).row(int(finding.key or 0), named=True)
     resource, key = row["resource"], row["key"]

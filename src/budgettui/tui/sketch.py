@@ -86,7 +86,7 @@ def keep(sketch: Sketch, title: str, root: Node) -> bool:
     if text == sketch.stored:
         return True
     with contextlib.suppress(OSError):
-        from budgettui.output import atomic_path
+        from budgettui.atomic import atomic_path
 
         with atomic_path(sketch.path) as temporary:
             temporary.write_text(text, encoding="utf-8")
