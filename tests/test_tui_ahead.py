@@ -156,3 +156,34 @@ def test_a_parse_does_not_import_polars_and_its_rows_give_the_outline_of_its_fra
         assert (rows.place, rows.year, rows.department) == (frames.place, frames.year, frames.department)
         units = next(n for n in rows.root.children if n.key == "单位与项目")
         assert all(n.amounts[0].as_tuple().exponent == -6 for n in units.walk() if n.amounts)  # as framed
+
+
+async def test_a_first_opening_read_here_with_a_cache_that_cannot_be_written(tmp_path, monkeypatch):
+    """No second process (the app made directly) and no cache folder to write: the reading
+    thread draws the tree from the parse's rows, and reads the document once, all the same."""
+    from test_tui import rest, visible
+
+    from budgettui.tui.app import BudgetApp
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocked / "cache"))
+    parses = []
+    original = ahead.read
+
+    def counted(source, shown):
+        parses.append(source)
+        return original(source, shown)
+
+    monkeypatch.setattr(ahead, "read", counted)
+    app = BudgetApp(sources=[SAMPLE])
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            if app.query("#detail") and "核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)" in visible(app):
+                break
+            await pilot.pause(0.05)
+        await rest(pilot)
+        assert "核对 (2 错误 · 41 警告 · 36 舍入 · 103 信息)" in visible(app)
+        assert app._sketch is app.outlines[0] and app.budget["projects"].height == 64
+    assert parses == [SAMPLE]
+    assert blocked.read_text() == ""

@@ -78,7 +78,8 @@ async def test_a_stale_outline_is_replaced_by_the_document(tmp_path, monkeypatch
     source = tmp_path / "doc.txt"
     shutil.copy(SAMPLE, source)
     app, first = await open_and_rest(source)
-    assert app._sketch is None  # nothing stored yet: built from the document, then stored
+    # Nothing stored yet: the tree drawn from the parse's rows (tui/ahead.py) stands, and is stored.
+    assert app._sketch is app.outlines[0]
     path = sketch.find([source]).path
     stored = json.loads(path.read_text(encoding="utf-8"))
     assert stored["title"] == TITLE and stored["root"][2] == "高平市人力资源和社会保障局（高平市医疗保障局）"
@@ -133,14 +134,16 @@ print(repr(filled[0]))
 """
 
 
-def test_the_second_opening_draws_the_tree_before_polars_is_imported(tmp_path):
+def test_both_openings_draw_the_tree_before_polars_is_imported(tmp_path):
     env = {**os.environ, cache.CACHE_ENV: str(tmp_path / "cache")}
     source = tmp_path / "doc.txt"
     shutil.copy(SAMPLE, source)
     runs = [subprocess.run([sys.executable, "-c", CHILD, str(source)], capture_output=True, text=True,
                            timeout=120, env=env) for _ in range(2)]
     (polars_first, lines_first), (polars_second, lines_second) = (ast.literal_eval(run.stdout.strip()) for run in runs)
-    assert polars_first is True  # the first time, the document is parsed: Polars comes first
+    # The first time, the tree is drawn from the parse's rows, the second from the stored outline:
+    # both before Polars is imported.
+    assert polars_first is False, runs[0].stderr
     assert polars_second is False, runs[1].stderr
     assert lines_second == lines_first
     assert lines_second[:3] == ["高平市人力资源和社会保障局（高平市医疗保障局）", "收支总览", "功能科目"]

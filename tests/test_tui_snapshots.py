@@ -23,7 +23,7 @@ async def settle(pilot) -> None:
         detail = app.screen_stack[0].query_one("#detail")
         cursor = tree.cursor_node.data if tree.cursor_node is not None else None
         grid = detail.query_one("#grid")
-        laid_out = not grid.display or grid.size.height > 0
+        laid_out = not grid.display or (grid.size.height > 0 and grid.row_count > 0)
         if app.focused is not None and detail.node is cursor and laid_out:
             break
         await pilot.pause(0.05)

@@ -35,7 +35,10 @@ from budgettui import cache
 from budgettui.tui import sketch
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from budgettui.document import Document
+    from budgettui.parsed import ParsedDocument
     from budgettui.tui.groups import Placed
 
 #: What the second process writes on its pipe once the outline is stored.
@@ -128,16 +131,16 @@ def _fork(source: Path) -> tuple[int, int]:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # nothing of it reaches the terminal
             os.dup2(null, fd)
-        code = read(source, write_end)
+        code = _second(source, write_end)
     finally:
         os._exit(code)
 
 
-def read(source: Path, pipe: int) -> int:
-    """(The second process.) Parse `source`, store its outline (from the parse's rows, before
-    Polars is imported) and say so on `pipe`; then make its frames, check it and store it in
-    the cache. 0 when all is stored."""
-    gc.disable()  # a short life that makes objects by the hundred thousand and hardly any garbage
+def read(source: Path, shown: Callable[[sketch.Sketch], object]) -> ParsedDocument | None:
+    """Read one document opened for the first time as the browser would: its outline, built
+    from the parse's rows before Polars is imported, is stored beside its cache entry and
+    handed to `shown`; then its frames are made, checked and stored in the cache. The parsed
+    document, or None when it cannot be loaded (the reading that follows says why)."""
     from budgettui.document import parse_document
     from budgettui.sources import InputError, read_source
 
@@ -145,18 +148,23 @@ def read(source: Path, pipe: int) -> int:
         text = read_source(source)
         document = parse_document(text, source.stem)  # the doc_id parse_documents gives one source
     except InputError:
-        return 1
+        return None
     root = cache.cache_dir()
     entry = cache.entry_path(root, text.sha256, source.stem, source.name)
     found = outline_of(document)
-    sketch.keep(sketch.beside(entry), found.title, found.root)
-    os.write(pipe, OUTLINE_STORED)
+    shown(sketch.store(sketch.beside(entry), found.title, found.root))
     from budgettui import model
     from budgettui.document import frames_of
 
-    model.check_and_store(frames_of(source.stem, document), entry, text.sha256)
+    parsed = model.check_and_store(frames_of(source.stem, document), entry, text.sha256)
     cache.prune(root, cache.limit_bytes())
-    return 0
+    return parsed
+
+
+def _second(source: Path, pipe: int) -> int:
+    """The second process: `read`, saying on `pipe` when the outline is stored; 0 when read."""
+    gc.disable()  # a short life that makes objects by the hundred thousand and hardly any garbage
+    return 0 if read(source, lambda _: os.write(pipe, OUTLINE_STORED)) is not None else 1
 
 
 def outline_of(document: Document) -> Placed:
@@ -171,4 +179,4 @@ def outline_of(document: Document) -> Placed:
 
 
 if __name__ == "__main__":
-    sys.exit(read(Path(sys.argv[1]), sys.stdout.fileno()))
+    sys.exit(_second(Path(sys.argv[1]), sys.stdout.fileno()))

@@ -168,7 +168,10 @@ class BudgetApp(CorpusBrowsing, App[None]):
     async def _tree_drawn(self) -> bool:
         """Put the tree of `self.tops` in place of what #main shows, and wait until it is
         drawn; False when the app is closing meanwhile (`q` as the tree came up)."""
-        main = self.query_one("#main")
+        found = self.query("#main")
+        if not found:  # the app is closing (`q` as the document was read)
+            return False
+        main = found.first()
         await main.remove_children()
         await main.mount(self._tree_pane())
         drawn = asyncio.Event()
@@ -186,9 +189,10 @@ class BudgetApp(CorpusBrowsing, App[None]):
         await self._tree_drawn()
 
     async def _detail_mounted(self) -> None:
-        main = self.query_one("#main")
-        if not main.is_attached:
+        found = self.query("#main")
+        if not found or not found.first().is_attached:  # the app is closing
             return
+        main = found.first()
         await main.mount(self._detail_pane())
         self.screen.set_focus(self.query_one("#tree"))
         self._start_browsing(index=False)  # indexed once 核对 is filled

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from budgettui.model import Budget
+    from budgettui.parsed import ParsedDocument
     from budgettui.tui.ahead import Ahead
     from budgettui.tui.loading import Arrival
     from budgettui.tui.outline import Node
@@ -79,20 +80,26 @@ class CorpusBrowsing:
         from budgettui.tui import sketch
 
         try:
-            # A document shown before: its tree at once, from its stored outline; one shown
-            # for the first time: from the outline the second process stores (tui/ahead.py).
+            # A document shown before: its tree at once, from its stored outline. One shown for
+            # the first time: from the outline the second process stores (tui/ahead.py), or
+            # without one, read here the same way: its tree drawn before Polars is imported.
             drawn = self.ahead.outline() if self.ahead is not None else sketch.find(self.sources)
-            if drawn is not None and drawn.root is not None:
+            first: ParsedDocument | None = None
+            if drawn is not None and drawn.root is None:
+                if self.ahead is not None:
+                    self.ahead.finish()  # (it ended without storing the outline)
+                drawn, first = self._read_first(drawn)
+            elif drawn is not None:
                 self.call_from_thread(self._sketched, drawn.title, drawn.root)
             from budgettui.model import merge
             from budgettui.sources import InputError
-            from budgettui.tui.loading import arrivals
+            from budgettui.tui.loading import arrivals, arrive
 
             duplicates: list[tuple[Path, Path]] = []
             if self.ahead is not None:  # Polars imported meanwhile: now the document is in the cache
                 self.ahead.finish()
             try:
-                total, stream = arrivals(self.sources, duplicates)
+                total, stream = (1, iter([arrive(first)])) if first is not None else arrivals(self.sources, duplicates)
                 if total > 1:
                     self.call_from_thread(self._reading, total)
                 batch: list[Arrival] = []
@@ -121,6 +128,22 @@ class CorpusBrowsing:
             self.call_from_thread(self._findings_ready)
         except (RuntimeError, CancelledError):  # the app quit while the thread was reading: nobody to tell
             return
+
+    def _read_first(self, drawn: Sketch) -> tuple[Sketch, ParsedDocument | None]:
+        """(In the reading thread.) A document opened for the first time, that no second
+        process read: read here as that process would (tui/ahead.py), its tree drawn as soon as
+        its outline is stored. The sketch drawn, and the parsed document (None when it cannot
+        be loaded: then nothing is drawn, and the reading that follows says why)."""
+        from budgettui.tui import ahead
+
+        shown: list[Sketch] = []
+
+        def show(stored: Sketch) -> None:
+            shown.append(stored)
+            self.call_from_thread(self._sketched, stored.title, stored.root)
+
+        parsed = ahead.read(self.sources[0], show)
+        return (shown[0] if shown else drawn), parsed
 
     def _reading(self, total: int) -> None:
         self.title = f"budgettui · {total} 份文档"

@@ -82,15 +82,22 @@ def reread(found: Sketch) -> Sketch:
 def keep(sketch: Sketch, title: str, root: Node) -> bool:
     """Whether the stored outline is the one just built (`title`, `root`); when it is not,
     store the new one (a cache folder that cannot be written is left as it is)."""
-    text = dumps(title, root)
-    if text == sketch.stored:
+    if dumps(title, root) == sketch.stored:
         return True
+    store(sketch, title, root)
+    return False
+
+
+def store(sketch: Sketch, title: str, root: Node) -> Sketch:
+    """Store an outline at the sketch's path (a cache folder that cannot be written is left
+    as it is); the sketch as it is stored now."""
+    text = dumps(title, root)
     with contextlib.suppress(OSError):
         from budgettui.atomic import atomic_path
 
         with atomic_path(sketch.path) as temporary:
             temporary.write_text(text, encoding="utf-8")
-    return False
+    return Sketch(sketch.path, text, title, root)
 
 
 def dumps(title: str, root: Node) -> str:
