@@ -1,9 +1,10 @@
 """The first opening of a document, read ahead in a second process while the browser starts.
 
 A document opened before has its tree drawn from its stored outline (sketch.py) before
-anything heavy is imported. The first time there is none: Polars and the parsers must be
-imported and the document parsed before there is a tree to draw, and in one process that
-work and Textual's start take turns on one interpreter lock. So when the machine has a
+anything heavy is imported. The first time there is none: the parsers must be imported and
+the document parsed before there is a tree to draw (from the parse's rows, before Polars is
+imported: `read`), and in one process that work and Textual's start take turns on one
+interpreter lock. So when the machine has a
 second core, `start` (called by `budgettui` before it imports Textual) hands that work to a
 second process: it parses the document, stores its outline and says so on a pipe, then runs
 the checks and stores the parsed document in the cache, as the browser's own reading would.
@@ -15,9 +16,10 @@ document opened before.
 On Linux the second process is a fork of this one, made before Textual is imported (no
 thread is running yet); elsewhere, or when a fork is not safe, it is
 `python -m budgettui.tui.ahead FILE`. A second process that fails, or a cache folder it
-cannot write, only means that the reading thread parses the document itself, as it would
-without one (a document that cannot be loaded is thus read twice before its error shows:
-its reason is the reading thread's to tell).
+cannot write, only means that the reading thread reads the document itself, the same way
+(`read`: the tree from the parse's rows, then the frames), as it does on one core. A document
+that cannot be loaded is thus read twice before its error shows: its reason is the reading
+thread's to tell.
 """
 
 from __future__ import annotations
@@ -100,7 +102,9 @@ def start(sources: list[Path]) -> Ahead | None:
         if _may_fork():
             ahead.pipe, ahead.pid = _fork(sources[0])
         else:
-            ahead.popen = subprocess.Popen([sys.executable, "-m", __name__, os.fspath(sources[0])],
+            # -P: the current folder is not put first on the import path (a `budgettui` folder
+            # there is not this package)
+            ahead.popen = subprocess.Popen([sys.executable, "-P", "-m", __name__, os.fspath(sources[0])],
                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                            stderr=subprocess.DEVNULL)
             assert ahead.popen.stdout is not None
