@@ -11,6 +11,7 @@ import sys
 
 import polars  # noqa: F401  (imported in this process: a fork of it is not safe)
 from conftest import SAMPLE
+from test_tui_sketch import RECORD_FILLED
 
 from budgettui import cache
 from budgettui.tui import ahead, sketch
@@ -21,26 +22,12 @@ from pathlib import Path
 from budgettui.browsing import app
 
 APP = app([Path(sys.argv[1])])  # as `budgettui FILE` starts it: before Textual is imported
-from textual.screen import Screen
-
-refresh = Screen._compositor_refresh
-filled = []
-
-def drawn(screen, *args, **kwargs):
-    result = refresh(screen, *args, **kwargs)
-    tree = screen.query("#tree")
-    if tree and not filled and tree.first().root.children:
-        tree = tree.first()
-        names = [tree.get_node_at_line(i).data.name for i in range(tree.last_line + 1)]
-        filled.append(("polars" in sys.modules, names))
-    return result
-
+""" + RECORD_FILLED + """
 async def until_checked(pilot):
     while not filled or "核对 (2 错误" not in str(pilot.app.outlines[0].children[-1].name):
         await pilot.pause(0.01)
     pilot.app.exit()
 
-Screen._compositor_refresh = drawn
 forked = APP.ahead is not None and APP.ahead.pid is not None
 APP.run(headless=True, size=(100, 30), auto_pilot=until_checked)
 parsed_here = "budgettui.document" in sys.modules  # imported only to parse a document

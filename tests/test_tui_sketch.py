@@ -104,11 +104,10 @@ async def test_a_stale_outline_is_replaced_by_the_document(tmp_path, monkeypatch
     assert not path.exists() and not path.parent.exists()
 
 
-CHILD = """
-import sys
-from pathlib import Path
+#: Child-process code that records the first frame showing the tree filled: whether Polars
+#: was imported by then, and the names on the tree's lines (in `filled`).
+RECORD_FILLED = """
 from textual.screen import Screen
-from budgettui.tui.app import BudgetApp
 
 refresh = Screen._compositor_refresh
 filled = []
@@ -122,12 +121,19 @@ def drawn(screen, *args, **kwargs):
         filled.append(("polars" in sys.modules, names))
     return result
 
+Screen._compositor_refresh = drawn
+"""
+
+CHILD = """
+import sys
+from pathlib import Path
+from budgettui.tui.app import BudgetApp
+""" + RECORD_FILLED + """
 async def until_filled(pilot):
     while not filled:
         await pilot.pause(0.005)
     pilot.app.exit()
 
-Screen._compositor_refresh = drawn
 app = BudgetApp(sources=[Path(sys.argv[1])])
 app.run(headless=True, size=(100, 30), auto_pilot=until_filled)
 print(repr(filled[0]))
