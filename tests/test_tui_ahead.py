@@ -80,7 +80,7 @@ def test_nothing_is_read_ahead_without_a_spare_core_or_a_document(tmp_path, monk
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     source = tmp_path / "doc.txt"
     shutil.copy(SAMPLE, source)
-    monkeypatch.setattr(ahead, "cores", lambda: 1)
+    monkeypatch.setattr(ahead, "default_jobs", lambda: 1)
     one_core = ahead.start([source])
     assert one_core is not None and one_core.pipe is None and one_core.outline().root is None
     monkeypatch.undo()

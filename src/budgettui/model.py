@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import io
-import os
 import pickle
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ import polars as pl
 
 from budgettui import schema
 from budgettui.cache import cache_dir, entry_path, file_sha256, limit_bytes, prune, read_entry, write_entry
+from budgettui.jobs import default_jobs
 from budgettui.parsed import Checks, ParsedDocument
 from budgettui.sources import (
     DocumentText,
@@ -317,14 +317,6 @@ def document_ids(paths: Sequence[Path]) -> list[str]:
     """Each document's `doc_id`: its file name's stem, numbered `-2`, `-3` … when repeated."""
     used: set[str] = set()
     return [_unique_id(path.stem, used) for path in paths]
-
-
-def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def parse_path(path: str | Path, doc_id: str) -> ParsedDocument:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgettui import cache
+from budgettui.jobs import default_jobs
 from budgettui.tui import sketch
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Ahead:
         """(In the reading thread.) The sketch once the second process has stored the outline
         (read again: it holds that outline), or has ended without it."""
         if self.pipe is not None and os.read(self.pipe, 1) == OUTLINE_STORED:
-            self.sketch = sketch.reread(self.sketch)
+            self.sketch = sketch.at(self.sketch.path)
         return self.sketch
 
     def finish(self) -> None:
@@ -81,14 +82,6 @@ class Ahead:
             self.popen.wait()
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def start(sources: list[Path]) -> Ahead | None:
     """The sources' sketch (None unless they are one regular file); when nothing is stored
     for it yet and a second core is there, with the process that reads the document ahead."""
@@ -96,7 +89,7 @@ def start(sources: list[Path]) -> Ahead | None:
     if found is None:
         return None
     ahead = Ahead(found)
-    if found.root is not None or cores() < 2:
+    if found.root is not None or default_jobs() < 2:
         return ahead
     with contextlib.suppress(OSError):  # no process to spare: the reading thread parses it
         if _may_fork():

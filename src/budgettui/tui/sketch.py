@@ -63,12 +63,12 @@ def find(sources: list[Path]) -> Sketch | None:
 
 def beside(entry: Path) -> Sketch:
     """The sketch kept beside a cache entry, with what is stored there."""
-    return reread(Sketch(entry.with_suffix(SUFFIX)))
+    return at(entry.with_suffix(SUFFIX))
 
 
-def reread(found: Sketch) -> Sketch:
-    """The sketch at `found.path`, with what is stored there now."""
-    sketch = Sketch(found.path)
+def at(path: Path) -> Sketch:
+    """The sketch kept at `path`, with what is stored there now."""
+    sketch = Sketch(path)
     with contextlib.suppress(OSError, UnicodeDecodeError):
         sketch.stored = sketch.path.read_text(encoding="utf-8")
     with contextlib.suppress(ValueError, KeyError, TypeError, IndexError, InvalidOperation):
@@ -82,9 +82,10 @@ def reread(found: Sketch) -> Sketch:
 def keep(sketch: Sketch, title: str, root: Node) -> bool:
     """Whether the stored outline is the one just built (`title`, `root`); when it is not,
     store the new one (a cache folder that cannot be written is left as it is)."""
-    if dumps(title, root) == sketch.stored:
+    text = dumps(title, root)
+    if text == sketch.stored:
         return True
-    store(sketch, title, root)
+    _write(sketch.path, text)
     return False
 
 
@@ -92,12 +93,15 @@ def store(sketch: Sketch, title: str, root: Node) -> Sketch:
     """Store an outline at the sketch's path (a cache folder that cannot be written is left
     as it is); the sketch as it is stored now."""
     text = dumps(title, root)
-    with contextlib.suppress(OSError):
-        from budgettui.atomic import atomic_path
-
-        with atomic_path(sketch.path) as temporary:
-            temporary.write_text(text, encoding="utf-8")
+    _write(sketch.path, text)
     return Sketch(sketch.path, text, title, root)
+
+
+def _write(path: Path, text: str) -> None:
+    with contextlib.suppress(OSError):
+        from budgettui.atomic import write_atomic
+
+        write_atomic(path, text)
 
 
 def dumps(title: str, root: Node) -> str:
